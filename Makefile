@@ -1,0 +1,83 @@
+# Mentorwijzer: a Dutch assistant that recommends training, coaching or mentoring.
+# `make run` and `make test` are all a new machine needs (see README.md).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+RASA_VENV := .venv-rasa
+APP_VENV := .venv
+RASA := $(RASA_VENV)/bin/rasa
+SPACY_MODEL := build/spacy_nl
+MODEL := models/current.tar.gz
+
+# Settings with safe single-machine defaults; override in the environment.
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export TRACKER_DB_DIALECT ?= sqlite
+export TRACKER_DB ?= var/tracker.db
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
+
+.PHONY: help run test install spacy train validate test-unit test-stories test-e2e bench lint chat clean
+.DEFAULT_GOAL := help
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+run: install train ## Install, build, train if stale, start Rasa (5005) and actions (5055)
+	@scripts/run.sh
+
+test: install train ## Run every test: data validation, unit, test stories, end-to-end
+	@$(MAKE) --no-print-directory validate test-unit test-stories test-e2e
+
+install: $(RASA_VENV)/.installed $(APP_VENV)/.installed ## Create both virtual environments from the lock files
+
+# Rasa 3.6 declares Python <3.11; the lock pins everything, so skip both checks.
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	$(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --upgrade pip==24.2
+	$(RASA_VENV)/bin/pip install --quiet --ignore-requires-python --no-deps -r requirements/rasa.lock
+	touch $@
+
+$(APP_VENV)/.installed: requirements/app.lock
+	$(PYTHON) -m venv $(APP_VENV)
+	$(APP_VENV)/bin/pip install --quiet --upgrade pip==24.2
+	$(APP_VENV)/bin/pip install --quiet -r requirements/app.lock
+	touch $@
+
+spacy: $(SPACY_MODEL)/meta.json ## Build the Dutch spaCy pipeline
+
+$(SPACY_MODEL)/meta.json: bot/nlp/build_spacy_nl.py $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python -m bot.nlp.build_spacy_nl $(SPACY_MODEL)
+
+train: $(MODEL) ## Train the model if data or config changed
+
+$(MODEL): $(TRAINING_INPUTS) $(RASA_VENV)/.installed
+	$(RASA) train --fixed-model-name current --out models --quiet
+	touch $@
+
+validate: install spacy ## Check the training data for conflicts
+	$(RASA) data validate --fail-on-warnings --quiet
+
+test-unit: install ## Unit tests (recommender, guard, actions): milliseconds each
+	$(APP_VENV)/bin/pytest tests/unit -q
+
+test-stories: install train ## Test stories against the trained dialogue policies
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out var/results/stories
+
+test-e2e: install train ## Real Rasa + action servers, Dutch conversations over REST
+	$(APP_VENV)/bin/pytest tests/e2e -q
+
+bench: install train ## NLU held-out scores, personas, latency -> docs/benchmarks.md
+	$(APP_VENV)/bin/python -m tests.bench.run
+
+lint: install ## Ruff over our own code
+	$(APP_VENV)/bin/ruff check bot actions tests
+
+chat: ## Talk to the running assistant in this terminal
+	@$(APP_VENV)/bin/python -m bot.cli_chat
+
+clean: ## Remove built and generated files (keeps the virtual environments)
+	rm -rf build models/*.tar.gz var/results .pytest_cache

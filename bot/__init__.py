@@ -1,0 +1,1 @@
+"""Our own code: the recommender, the message guard and the Rasa channel adapters."""

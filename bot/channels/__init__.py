@@ -1,0 +1,1 @@
+"""Rasa input channels. These modules run inside the Rasa environment."""

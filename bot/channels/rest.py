@@ -1,0 +1,99 @@
+"""The REST channel (`/webhooks/rest/webhook`), hardened.
+
+Replaces Rasa's stock RestInput, which joins requests without a sender into
+one shared conversation "default", answers 500 to a JSON list, logs the
+user's text on errors, and answers `[]` when something failed. Here:
+- the body must be a JSON object with a non-empty `sender` (else 400, in Dutch);
+- the message goes through `bot.message_guard` (length cap, no typed `/intent`);
+- every message gets at least one reply: an empty answer from Rasa means a
+  failed action or lock, and the user is told so instead of seeing nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_CHARS = 128
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+def _bot_text(recipient: str, text: str) -> dict[str, Any]:
+    return {"recipient_id": recipient, "text": text}
+
+
+class GuardedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def __init__(self, max_message_chars: int | None = None) -> None:
+        configured = os.environ.get("MAX_MESSAGE_CHARS")
+        self.max_message_chars = int(max_message_chars or configured or DEFAULT_MAX_CHARS)
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "GuardedRestInput":
+        return cls((credentials or {}).get("max_message_chars"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return _error(413, "Dit bericht is te groot.")
+            try:
+                body = request.json
+            except Exception:  # sanic raises its own error type on bad JSON
+                body = None
+            if not isinstance(body, dict):
+                return _error(400, "Stuur een JSON-object met 'sender' en 'message'.")
+            sender = body.get("sender")
+            if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+                return _error(400, "Een geldige 'sender' (tekst, hoogstens 128 tekens) is verplicht.")
+            metadata = body.get("metadata")
+            if metadata is not None and not isinstance(metadata, dict):
+                return _error(400, "'metadata' moet een JSON-object zijn.")
+
+            message = guard(body.get("message"), self.max_message_chars)
+            if message.is_empty:
+                return response.json([_bot_text(sender, EMPTY_REPLY)])
+
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(message.text, collector, sender,
+                                input_channel=self.name(), metadata=metadata)
+                )
+            except Exception:
+                # Never the user's text in the log: it may hold personal data.
+                logger.exception("rest channel: handling a message failed")
+                collector.messages.clear()
+
+            replies = list(collector.messages)
+            if message.truncated_from:
+                replies.insert(0, _bot_text(sender, TRUNCATED_REPLY.format(limit=self.max_message_chars)))
+            if not any(reply.get("text") or reply.get("buttons") for reply in collector.messages):
+                replies.append(_bot_text(sender, FAILURE_REPLY))
+            return response.json(replies)
+
+        return webhook
