@@ -29,8 +29,8 @@ help: ## Show the targets
 run: install train ## Install, build, train if stale, start Rasa (5005) and actions (5055)
 	@scripts/run.sh
 
-test: install train ## Run every test: data validation, unit, test stories, end-to-end
-	@$(MAKE) --no-print-directory validate test-unit test-stories test-e2e
+test: install train ## Run every test: data validation, lint, unit, test stories, end-to-end
+	@$(MAKE) --no-print-directory validate lint test-unit test-stories test-e2e
 
 install: $(RASA_VENV)/.installed $(APP_VENV)/.installed ## Create both virtual environments from the lock files
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -47,7 +48,7 @@ class GuardedRestInput(RestInput):
         self.max_message_chars = int(max_message_chars or configured or DEFAULT_MAX_CHARS)
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "GuardedRestInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
         return cls((credentials or {}).get("max_message_chars"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -26,7 +26,8 @@ def explain_without_basis(distinctions: Distinctions | None = None) -> str:
     distinctions = distinctions or load_distinctions()
     lines = ["Met wat ik nu weet, kan ik je nog geen onderbouwd advies geven. Dit zijn de drie vormen:", ""]
     lines += [f"{BULLET} {profile.label.capitalize()}: {profile.summary}" for profile in distinctions.forms.values()]
-    lines += ["", "Herken je jezelf in een ervan? Vertel het gerust, begin opnieuw, of praat er eens over met een mentor."]
+    lines += ["", "Herken je jezelf in een ervan? Vertel het gerust, begin opnieuw,"
+                  " of praat er eens over met een mentor."]
     return "\n".join(lines)
 
 

@@ -30,7 +30,8 @@ PATTERNS: dict[str, dict[str, tuple[str, ...]]] = {
         "group": (r"\bgroep\b", r"\bin groep", r"samen met (anderen|collega)", r"\bklas\b", r"workshop",
                   r"met anderen"),
         "individual": (r"een[ -]op[ -]een", r"\b1[ -]?op[ -]?1\b", r"\b1 ?-?1\b", r"individueel", r"onder vier ogen",
-                       r"^alleen\b", r"\b(liefst|liever|graag|of) alleen\b", r"in m(ij)?n eentje", r"persoonlijke begeleiding"),
+                       r"^alleen\b", r"\b(liefst|liever|graag|of) alleen\b", r"in m(ij)?n eentje",
+                       r"persoonlijke begeleiding"),
     },
     "guide_role": {
         "expert": (r"\bexpert\b", r"\btrainer\b", r"vakexpert", r"(uit)?leg(t)? (het )?(me|mij) uit",

@@ -19,6 +19,9 @@ VARIANT_BY_NEED = {
     "program": "program",
 }
 VARIANT_BY_SCOPE = {"work": "career", "life": "personal_growth"}
+# Needs whose mentor (career or personal growth) the scope answer decides;
+# onboarding is about the workplace by definition.
+SCOPE_DECIDES = frozenset({"career", "personal_growth"})
 # Coaching and mentoring this close together: advise combining them (Ambits 2020).
 COMBINATION_MARGIN = 1.5
 # Softmax temperature for the confidence: one point of difference is not certainty.
@@ -106,7 +109,17 @@ def ranking(totals: Mapping[str, float]) -> list[str]:
 
 
 def mentoring_variant(answers: Answers) -> str | None:
-    return VARIANT_BY_NEED.get(answers.need or "") or VARIANT_BY_SCOPE.get(answers.scope or "")
+    """The mentoring variant: from the need, but a career-or-life question is settled by the scope answer.
+
+    Loopbaan- and groeimentors differ exactly in whether work or the whole
+    person is the starting point (source: 'Mentoring: loopbaan begeleiding of
+    voor persoonlijke groei'), so the visitor's own answer beats the
+    classifier's reading of their opening line.
+    """
+    from_scope = VARIANT_BY_SCOPE.get(answers.scope or "")
+    if answers.need in SCOPE_DECIDES and from_scope:
+        return from_scope
+    return VARIANT_BY_NEED.get(answers.need or "") or from_scope
 
 
 def leader_is_fixed(answers: Answers, distinctions: Distinctions | None = None) -> bool:
@@ -129,9 +142,11 @@ def leader_is_fixed(answers: Answers, distinctions: Distinctions | None = None) 
 
 
 def needs_variant(answers: Answers, distinctions: Distinctions | None = None) -> bool:
-    """Mentoring leads, its variant is unknown, and the scope question could tell it."""
+    """Mentoring leads and the open scope question would still decide its variant."""
     leader = ranking(scores(answers, distinctions))[0]
-    return leader == "mentoring" and mentoring_variant(answers) is None and "scope" in answers.open_dimensions()
+    if leader != "mentoring" or "scope" not in answers.open_dimensions():
+        return False
+    return mentoring_variant(answers) is None or answers.need in SCOPE_DECIDES
 
 
 def is_settled(answers: Answers, distinctions: Distinctions | None = None) -> bool:

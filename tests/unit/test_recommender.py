@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from bot.recommender import (
-    explain_without_basis,
     DIMENSIONS,
     FORMS,
     Answers,
     explain,
+    explain_without_basis,
     load_distinctions,
     next_question,
     recommend,
@@ -102,7 +102,11 @@ def totals(answers: Answers) -> dict[str, float]:
 
 
 def expected_variant(answers: Answers) -> str | None:
-    return NEED_VARIANT.get(answers.need or "") or SCOPE_VARIANT.get(answers.scope or "")
+    # Career vs personal growth is what the scope question asks: its answer wins.
+    from_need, from_scope = NEED_VARIANT.get(answers.need or ""), SCOPE_VARIANT.get(answers.scope or "")
+    if answers.need in ("career", "personal_growth") and from_scope:
+        return from_scope
+    return from_need or from_scope
 
 
 def with_answers(answers: Answers, **changes) -> Answers:
@@ -555,7 +559,10 @@ def test_asks_scope_when_only_the_mentoring_variant_is_open():
     assert next_question(state) == "scope"
     # Once the variant is known, there is nothing left to ask.
     assert next_question(with_answers(state, scope="life")) is None
-    assert next_question(Answers(need="career", **{d: getattr(state, d) for d in DIMENSIONS})) is None
+    # Onboarding fixes the variant (a workplace mentor); career still asks work-or-life.
+    answered = {d: getattr(state, d) for d in DIMENSIONS}
+    assert next_question(Answers(need="onboarding", **answered)) is None
+    assert next_question(Answers(need="career", **answered)) == "scope"
 
 
 def test_asks_scope_first_when_mentoring_is_certain_but_its_variant_is_not():
@@ -763,3 +770,14 @@ def test_data_file_path_is_the_one_loaded():
     from bot.recommender.distinctions import DATA_FILE as CODE_DATA_FILE
 
     assert Path(CODE_DATA_FILE).resolve() == DATA_FILE.resolve()
+
+
+def test_scope_answer_decides_between_career_and_personal_growth_mentor():
+    # Opening read as personal growth, but the visitor says it is about work.
+    work = recommend(Answers(need="personal_growth", scope="work", guide_role="experienced", horizon="long"))
+    assert (work.form, work.variant) == ("mentoring", "career")
+    life = recommend(Answers(need="career", scope="life", guide_role="experienced", horizon="long"))
+    assert (life.form, life.variant) == ("mentoring", "personal_growth")
+    # Leadership and reverse mentoring are not a work-or-life question.
+    lead = recommend(Answers(need="leadership", scope="life", guide_role="experienced", horizon="long"))
+    assert lead.variant == "leadership"

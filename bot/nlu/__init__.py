@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components. These modules run inside the Rasa environment."""

@@ -1,0 +1,155 @@
+"""`make bench`: how well and how fast the assistant works, written to docs/benchmarks.md.
+
+- NLU on the held-out set (tests/nlu/heldout.yml, never trained on): macro-F1
+  over the intents and a confusion-matrix picture (Rasa's own `rasa test nlu`).
+- The scripted personas (tests/support/personas.py) against the real servers:
+  how many get the advice the sources lead to, and user turns after the opening.
+- Per-message latency over REST (p50/p95), sequential, as a visitor sees it.
+- Training time of the full model from scratch (skip with BENCH_SKIP_TRAIN=1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from tests.support.conversation import run_persona
+from tests.support.personas import PERSONAS
+from tests.support.servers import MODEL, ROOT, ActionServer, RasaServer, base_env
+
+DOCS = ROOT / "docs"
+RASA = str(ROOT / ".venv-rasa/bin/rasa")
+LATENCY_MESSAGES = [
+    "hoi", "ik wil beter leren presenteren", "wat is het verschil tussen coaching en mentoring?",
+    "in een groep", "weet ik niet", "ik ben net leidinggevende", "1-op-1", "bedankt!",
+]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def nlu_heldout(workdir: Path) -> dict:
+    out = workdir / "nlu"
+    subprocess.run([RASA, "test", "nlu", "--nlu", "tests/nlu/heldout.yml", "--model", str(MODEL),
+                    "--out", str(out)], cwd=ROOT, env=base_env(), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    report = json.loads((out / "intent_report.json").read_text())
+    DOCS.mkdir(exist_ok=True)
+    shutil.copy(out / "intent_confusion_matrix.png", DOCS / "nlu_confusion_matrix.png")
+    per_intent = {name: row for name, row in report.items() if isinstance(row, dict) and "f1-score" in row
+                  and name not in {"macro avg", "weighted avg", "micro avg"}}
+    return {"macro_f1": report["macro avg"]["f1-score"], "accuracy": report.get("accuracy"),
+            "per_intent": per_intent}
+
+
+def personas_and_latency(workdir: Path) -> dict:
+    actions = ActionServer(workdir)
+    actions.start()
+    rasa = RasaServer(workdir, action_url=actions.url)
+    rasa.start()
+    latencies: list[float] = []
+    try:
+        def timed_sender(sender: str):
+            def send(message: str) -> list[dict]:
+                started = time.perf_counter()
+                replies = rasa.send(sender, message)
+                latencies.append((time.perf_counter() - started) * 1000)
+                return replies
+            return send
+
+        outcomes = []
+        for persona in PERSONAS:
+            sender = f"bench-{uuid.uuid4().hex[:8]}"
+            try:
+                _, turns = run_persona(timed_sender(sender), persona)
+                slots = rasa.slots(sender)
+                right = slots["recommendation"] == persona.expected and (
+                    persona.expected_variant is None or slots["guidance_variant"] == persona.expected_variant)
+                outcomes.append((persona, turns, slots["recommendation"], slots["guidance_variant"], right))
+            except AssertionError as failure:
+                outcomes.append((persona, None, None, None, False))
+                print(f"persona {persona.name}: {failure}")
+        for round_ in range(10):
+            send = timed_sender(f"latency-{round_}")
+            for message in LATENCY_MESSAGES:
+                send(message)
+    finally:
+        rasa.stop()
+        actions.stop()
+    return {"outcomes": outcomes, "latencies": latencies}
+
+
+def training_time(workdir: Path) -> float | None:
+    if os.environ.get("BENCH_SKIP_TRAIN"):
+        return None
+    started = time.perf_counter()
+    subprocess.run([RASA, "train", "--out", str(workdir / "models"), "--quiet"], cwd=ROOT, env=base_env(),
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def write_report(nlu: dict, conv: dict, train_seconds: float | None) -> None:
+    outcomes = conv["outcomes"]
+    right = sum(1 for o in outcomes if o[4])
+    turns = [o[1] for o in outcomes if o[1] is not None]
+    lat = conv["latencies"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {date.today().isoformat()} with `make bench` on {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Targets from the issue in brackets.",
+        "",
+        "## NLU on the held-out set (`tests/nlu/heldout.yml`, never trained on)",
+        "",
+        f"- Macro-F1 over intents: **{nlu['macro_f1']:.3f}** (>= 0.92)",
+        f"- Accuracy: {nlu['accuracy']:.3f}" if nlu.get("accuracy") is not None else "",
+        "",
+        "| intent | precision | recall | F1 | examples |",
+        "|---|---|---|---|---|",
+    ]
+    for name, row in sorted(nlu["per_intent"].items()):
+        lines.append(f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1-score']:.2f} | "
+                     f"{row['support']} |")
+    lines += ["", "![Confusion matrix](nlu_confusion_matrix.png)", "",
+              "## Personas (`tests/support/personas.py`, real Rasa + action server over REST)", "",
+              f"- Right advice (form and mentoring variant): **{right}/{len(outcomes)}** "
+              f"({100 * right / len(outcomes):.0f}%) (>= 90%)",
+              f"- User turns after the opening until the advice: median **{statistics.median(turns):g}**, "
+              f"max {max(turns)} (median <= 4)" if turns else "- no persona reached advice",
+              "", "| persona | expected | got | turns |", "|---|---|---|---|"]
+    for persona, n, form, variant, ok in outcomes:
+        expected = persona.expected + (f" / {persona.expected_variant}" if persona.expected_variant else "")
+        got = f"{form} / {variant}" if variant else str(form)
+        lines.append(f"| {persona.name} | {expected} | {got}{'' if ok else ' ✗'} | {n} |")
+    lines += ["", "## Latency per message (REST, sequential, SQLite tracker store)", "",
+              f"- {len(lat)} messages: p50 **{percentile(lat, 50):.0f} ms**, p95 **{percentile(lat, 95):.0f} ms** "
+              f"(p95 < 300 ms), max {max(lat):.0f} ms", ""]
+    if train_seconds is not None:
+        lines += ["## Training", "", f"- Full `rasa train` from scratch: **{train_seconds / 60:.1f} min**", ""]
+    (DOCS / "benchmarks.md").write_text("\n".join(line for line in lines if line is not None) + "\n")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        nlu = nlu_heldout(workdir)
+        conv = personas_and_latency(workdir)
+        train_seconds = training_time(workdir)
+        write_report(nlu, conv, train_seconds)
+    print((DOCS / "benchmarks.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
