@@ -29,7 +29,11 @@ class ActionRecommendGuidance(Action):
         if not advice.informed:
             dispatcher.utter_message(text=explain_without_basis(), buttons=NEXT_STEPS[1:])
             return [SlotSet("recommendation", None), SlotSet("guidance_variant", None)]
-        dispatcher.utter_message(text=explain(advice), buttons=NEXT_STEPS)
+        text = explain(advice)
+        if tracker.get_slot("recommendation"):
+            # A corrected answer after earlier advice: say that the advice was reconsidered.
+            text = f"Ik heb je aangepaste antwoord meegenomen.\n\n{text}"
+        dispatcher.utter_message(text=text, buttons=NEXT_STEPS)
         return [SlotSet("recommendation", advice.form), SlotSet("guidance_variant", advice.variant)]
 
 

@@ -287,3 +287,17 @@ def test_button_payload_text_is_not_parsed_again():
 
 def test_correction_overrides_an_earlier_answer():
     assert extract("nee, toch liever in een groep", slots={"setting": "individual"}) == {"setting": "group"}
+
+
+def test_new_advice_after_a_correction_says_the_answer_was_taken_into_account():
+    slots = {"need": "skill", "setting": "group", "guide_role": "expert", "recommendation": "coaching"}
+    events, dispatcher = run(ActionRecommendGuidance(), make_tracker(slots))
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("Ik heb je aangepaste antwoord meegenomen.")
+    assert "Mijn advies: training" in text
+    assert slot_events(events)["recommendation"] == "training"
+
+
+def test_first_advice_has_no_correction_note():
+    _, dispatcher = run(ActionRecommendGuidance(), make_tracker({"need": "skill", "setting": "group"}))
+    assert "aangepaste" not in dispatcher.messages[0]["text"]
