@@ -20,11 +20,11 @@ export TRACKER_DB ?= var/tracker.db
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
-.PHONY: help run test install spacy train validate test-unit test-stories test-e2e bench lint chat clean
+.PHONY: help run test install spacy train validate test-unit test-stories test-e2e bench lint chat shell clean
 .DEFAULT_GOAL := help
 
 help: ## Show the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 run: install train ## Install, build, train if stale, start Rasa (5005) and actions (5055)
 	@scripts/run.sh
@@ -76,8 +76,11 @@ bench: install train ## NLU held-out scores, personas, latency -> docs/benchmark
 lint: install ## Ruff over our own code
 	$(APP_VENV)/bin/ruff check bot actions tests
 
-chat: ## Talk to the running assistant in this terminal
+chat: ## Talk to the running assistant in this terminal (over REST, as a visitor would)
 	@$(APP_VENV)/bin/python -m bot.cli_chat
+
+shell: install train ## Rasa's own shell (needs the action server from `make run`)
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 clean: ## Remove built and generated files (keeps the virtual environments)
 	rm -rf build models/*.tar.gz var/results .pytest_cache

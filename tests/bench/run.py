@@ -95,7 +95,7 @@ def training_time(workdir: Path) -> float | None:
     if os.environ.get("BENCH_SKIP_TRAIN"):
         return None
     started = time.perf_counter()
-    subprocess.run([RASA, "train", "--out", str(workdir / "models"), "--quiet"], cwd=ROOT, env=base_env(),
+    subprocess.run([RASA, "train", "--force", "--out", str(workdir / "models"), "--quiet"], cwd=ROOT, env=base_env(),
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
