@@ -20,17 +20,17 @@ export TRACKER_DB ?= var/tracker.db
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
-.PHONY: help run test install spacy train validate test-unit test-stories test-e2e bench lint chat shell clean
+.PHONY: help run test install spacy train validate test-unit test-service test-stories test-e2e bench lint migrate purge chat shell clean
 .DEFAULT_GOAL := help
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-run: install train ## Install, build, train if stale, start Rasa (5005) and actions (5055)
+run: install train migrate ## Install, build, train if stale, start Rasa (5005), actions (5055), lead service (8000)
 	@scripts/run.sh
 
-test: install train ## Run every test: data validation, lint, unit, test stories, end-to-end
-	@$(MAKE) --no-print-directory validate lint test-unit test-stories test-e2e
+test: install train ## Run every test: data validation, lint, unit, lead service, test stories, end-to-end
+	@$(MAKE) --no-print-directory validate lint test-unit test-service test-stories test-e2e
 
 install: $(RASA_VENV)/.installed $(APP_VENV)/.installed ## Create both virtual environments from the lock files
 
@@ -64,6 +64,9 @@ validate: install spacy ## Check the training data for conflicts
 test-unit: install ## Unit tests (recommender, guard, actions): milliseconds each
 	$(APP_VENV)/bin/pytest tests/unit -q
 
+test-service: install ## Lead service API on SQLite and PostgreSQL, real SMTP, schemathesis
+	$(APP_VENV)/bin/pytest tests/service -q
+
 test-stories: install train ## Test stories against the trained dialogue policies
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out var/results/stories
 
@@ -74,7 +77,13 @@ bench: install train ## NLU held-out scores, personas, latency -> docs/benchmark
 	$(APP_VENV)/bin/python -m tests.bench.run
 
 lint: install ## Ruff over our own code
-	$(APP_VENV)/bin/ruff check bot actions tests
+	$(APP_VENV)/bin/ruff check bot actions tests migrations
+
+migrate: install ## Create or upgrade the lead database (SQLite by default, DATABASE_URL otherwise)
+	$(APP_VENV)/bin/python -m bot.service.cli migrate
+
+purge: install ## Delete leads older than RETENTION_DAYS (schedule this daily)
+	$(APP_VENV)/bin/python -m bot.service.cli purge
 
 chat: ## Talk to the running assistant in this terminal (over REST, as a visitor would)
 	@$(APP_VENV)/bin/python -m bot.cli_chat

@@ -6,6 +6,7 @@ mkdir -p var
 
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+SERVICE_PORT="${SERVICE_PORT:-8000}"
 
 api_args=()
 if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
@@ -15,7 +16,9 @@ fi
 
 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
-trap 'kill $actions_pid ${rasa_pid:-} 2>/dev/null || true' EXIT INT TERM
+.venv/bin/uvicorn bot.service.api.main:create_app --factory --host 127.0.0.1 --port "$SERVICE_PORT" &
+service_pid=$!
+trap 'kill $actions_pid $service_pid ${rasa_pid:-} 2>/dev/null || true' EXIT INT TERM
 
 .venv-rasa/bin/rasa run --model models/current.tar.gz --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml \
@@ -31,6 +34,7 @@ cat <<MSG
   Mentorwijzer is running.
     Rasa server:    http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
     Action server:  http://localhost:$ACTIONS_PORT
+    Lead service:   http://localhost:$SERVICE_PORT   (API docs: /docs, health: /health)
   Talk to it:
     make chat            (in a second terminal)
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
@@ -38,4 +42,4 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-wait -n "$actions_pid" "$rasa_pid"
+wait -n "$actions_pid" "$service_pid" "$rasa_pid"

@@ -1,0 +1,7 @@
+"""The warm-lead service: stores hand-offs to a human mentor and notifies the mentor.
+
+`api/` is the HTTP layer (FastAPI), `db/` the storage (SQLAlchemy 2, Alembic runner),
+`notify/` the outbox and its delivery. In between: `schemas.py` and `validation.py`
+(what the API accepts), `leads.py` (create once per conversation, status workflow),
+`persons.py` (export and erase one person), `retention.py` (purge), `cli.py`.
+"""

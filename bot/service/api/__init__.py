@@ -1,0 +1,1 @@
+"""The HTTP layer: `main.create_app` builds the app from the routers here."""

@@ -1,0 +1,61 @@
+"""Build the FastAPI app: `uvicorn bot.service.api.main:create_app --factory --port 8000`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.service.api import health, leads, staff
+from bot.service.api.access_log import redact_access_log
+from bot.service.api.errors import install_error_handlers
+from bot.service.api.limits import BodySizeLimit
+from bot.service.db.session import make_engine, make_sessionmaker
+from bot.service.notify.worker import Dispatcher
+from bot.service.settings import Settings, get_settings
+
+DESCRIPTION = """
+Neemt warme leads aan van de Mentorwijzer-assistent, bewaart ze (alleen na toestemming)
+en meldt ze aan een mentor. Staff bekijkt en beheert leads en handelt inzage- en
+verwijderverzoeken af. Elk /api-endpoint vraagt een Bearer-token (SERVICE_TOKEN of STAFF_TOKEN).
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """One app per settings object; the engine lives on `app.state`, not in a module global."""
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+    sessions = make_sessionmaker(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = Dispatcher(sessions, settings) if settings.dispatcher_enabled else None
+        app.state.dispatcher = dispatcher
+        if dispatcher is not None:
+            dispatcher.start()
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Mentorwijzer leadservice",
+        description=DESCRIPTION,
+        version="1.0.0",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = sessions
+    app.state.dispatcher = None
+    app.add_middleware(BodySizeLimit)
+    redact_access_log()
+    install_error_handlers(app)
+    for router in (health.router, leads.router, staff.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Storage: typed ORM models, the engine/session factory. Schema changes go through Alembic."""

@@ -1,0 +1,83 @@
+"""The two tables: leads (one per conversation) and their outbox of notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.service.db.base import Base
+from bot.service.db.types import UTCDateTime, utcnow
+
+LEAD_STATUSES = ("new", "contacted", "matched", "closed")
+MENTOR_RESPONSES = ("pending", "accepted", "declined")
+CHANNELS = ("email", "webhook")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", LEAD_STATUSES), name="status"),
+        CheckConstraint(_one_of("mentor_response", MENTOR_RESPONSES), name="mentor_response"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # Unique: the same hand-off sent twice must store one lead.
+    conversation_id: Mapped[str] = mapped_column(String(128), unique=True)
+
+    first_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    preferred_moment: Mapped[str | None] = mapped_column(String(200))
+
+    need: Mapped[str | None] = mapped_column(String(64))
+    recommendation: Mapped[str | None] = mapped_column(String(16), index=True)
+    guidance_variant: Mapped[str | None] = mapped_column(String(32))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    transcript_url: Mapped[str | None] = mapped_column(String(2048))
+
+    consent_store: Mapped[bool] = mapped_column(Boolean)
+    consent_contact: Mapped[bool] = mapped_column(Boolean)
+    consent_text_version: Mapped[str] = mapped_column(String(32))
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    assigned_mentor: Mapped[str | None] = mapped_column(String(254))
+    mentor_response: Mapped[str] = mapped_column(String(16), default="pending")
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    notifications: Mapped[list[Notification]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", order_by="Notification.id"
+    )
+
+
+class Notification(Base):
+    """One message to deliver (outbox row): written with the lead, sent by the dispatcher."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (CheckConstraint(_one_of("channel", CHANNELS), name="channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(2048))  # mentor address or webhook URL
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None once delivered or given up; the dispatcher only picks rows whose time has come.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    lead: Mapped[Lead] = relationship(back_populates="notifications")

@@ -1,0 +1,72 @@
+"""The Dutch plain-text message a mentor receives: everything needed to call back warmly."""
+
+from __future__ import annotations
+
+from bot.service.db.models import Lead
+
+NEEDS = {
+    "need_skill": "een vaardigheid ontwikkelen",
+    "need_coaching": "een probleem oplossen of doel bereiken",
+    "need_career": "loopbaan en groei",
+    "need_onboarding": "wegwijs worden in een (nieuwe) organisatie",
+    "need_leadership": "(nieuw) leidinggeven",
+    "need_personal_growth": "persoonlijke groei",
+    "need_reverse_mentoring": "reverse mentoring",
+    "need_program": "een mentorprogramma opzetten",
+    "need_distress": "zit het even niet mee (doorverwezen naar hulp)",
+    "need_unsure": "weet het nog niet",
+    "ask_difference": "wil het verschil tussen de vormen weten",
+}
+RECOMMENDATIONS = {"training": "training", "coaching": "coaching", "mentoring": "mentoring"}
+VARIANTS = {
+    "career": "loopbaanmentor",
+    "leadership": "leiderschapsmentor",
+    "personal_growth": "mentor voor persoonlijke groei",
+    "reverse": "reverse mentoring",
+    "program": "mentorprogramma",
+}
+QUESTIONS = {"goal": "Doel", "horizon": "Termijn", "setting": "Vorm", "guide_role": "Begeleider", "scope": "Terrein"}
+
+
+def subject(lead: Lead) -> str:
+    # No personal data in the subject line: it shows up in mail logs and notifications.
+    return f"Nieuwe aanvraag voor een mentor ({lead.reference})"
+
+
+def body(lead: Lead) -> str:
+    lines = [
+        f"{lead.first_name} wil graag contact met een mentor.",
+        "",
+        f"Referentie: {lead.reference}",
+        f"Voornaam: {lead.first_name}",
+        f"E-mail: {lead.email or '-'}",
+        f"Telefoon: {lead.phone or '-'}",
+        f"Voorkeursmoment: {lead.preferred_moment or '-'}",
+        f"Behoefte: {NEEDS.get(lead.need or '', lead.need or '-')}",
+        f"Advies: {_recommendation(lead)}",
+    ]
+    if lead.reasons:
+        lines += ["", "Waarom dit advies:"] + [f"- {reason}" for reason in lead.reasons]
+    if lead.answers:
+        lines += ["", "Antwoorden in het gesprek:"]
+        lines += [f"- {QUESTIONS.get(key, key)}: {value}" for key, value in lead.answers.items()]
+    if lead.topics:
+        lines += ["", f"Onderwerpen: {', '.join(lead.topics)}"]
+    lines += [
+        "",
+        f"Gesprek teruglezen: {lead.transcript_url or '-'}",
+        "",
+        f"Toestemming om te bewaren en contact op te nemen gegeven op {lead.consent_at:%d-%m-%Y %H:%M} UTC "
+        f"(tekstversie {lead.consent_text_version}).",
+        "Laat via het staff-scherm weten of je de aanvraag aanneemt of afwijst.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _recommendation(lead: Lead) -> str:
+    if not lead.recommendation:
+        return "nog geen advies (vroeg zelf om een mens)"
+    label = RECOMMENDATIONS.get(lead.recommendation, lead.recommendation)
+    if lead.guidance_variant:
+        label += f" ({VARIANTS.get(lead.guidance_variant, lead.guidance_variant)})"
+    return label

@@ -1,0 +1,58 @@
+"""The background loop inside the app: deliver due notifications, escalate unanswered leads."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.service.db.types import utcnow
+from bot.service.notify.dispatcher import deliver_due
+from bot.service.notify.escalation import escalate_unanswered
+from bot.service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    """Runs one round every `dispatch_interval_seconds`, or at once when `wake()` is called."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.create_task(self._run(), name="lead-notification-dispatcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def wake(self) -> None:
+        """Thread-safe: request handlers run in a thread pool, the loop in the event loop."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wakeup.set)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                # smtplib and the ORM block: keep them off the event loop.
+                await asyncio.to_thread(self.run_once)
+            except Exception as exc:  # a bad round must not stop the loop; the rows stay queued
+                log.error("notification round failed: %s", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), self.settings.dispatch_interval_seconds)
+            self._wakeup.clear()
+
+    def run_once(self) -> None:
+        with self.sessions() as session:
+            escalate_unanswered(session, self.settings, utcnow())
+            deliver_due(session, self.settings)

@@ -1,0 +1,61 @@
+"""One person's data across leads: find it, export it, erase it (AVG/GDPR)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.service.db.models import Lead, Notification
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500
+
+
+@dataclass
+class Erased:
+    leads: int
+    notifications: int
+
+
+def _matches(email: str | None, phone: str | None) -> ColumnElement[bool]:
+    """Leads with this e-mail or this E.164 phone number."""
+    conditions = []
+    if email:
+        conditions.append(Lead.email == email.lower())  # stored lower-cased
+    if phone:
+        conditions.append(Lead.phone == phone)
+    if not conditions:
+        raise ValueError("give an e-mail address or a phone number")
+    return or_(*conditions)
+
+
+def find_leads(session: Session, email: str | None, phone: str | None) -> list[Lead]:
+    query = select(Lead).where(_matches(email, phone)).options(selectinload(Lead.notifications)).order_by(Lead.id)
+    return list(session.scalars(query))
+
+
+def erase_leads(session: Session, lead_ids: list[int]) -> Erased:
+    """Delete the leads and their notifications in one transaction."""
+    leads = notifications = 0
+    for start in range(0, len(lead_ids), CHUNK):  # bounded IN lists for large purges
+        chunk = lead_ids[start : start + CHUNK]
+        notifications += session.execute(delete(Notification).where(Notification.lead_id.in_(chunk))).rowcount
+        leads += session.execute(delete(Lead).where(Lead.id.in_(chunk))).rowcount
+    session.commit()
+    log.info("erased %s lead(s) and %s notification(s)", leads, notifications)
+    return Erased(leads, notifications)
+
+
+def erase_person(session: Session, email: str | None, phone: str | None) -> Erased:
+    lead_ids = list(session.scalars(select(Lead.id).where(_matches(email, phone))))
+    return erase_leads(session, lead_ids)
+
+
+def erase_conversation(session: Session, conversation_id: str) -> Erased:
+    """ "Vergeet mij" from the chat: the action server knows the conversation, not the e-mail."""
+    lead_ids = list(session.scalars(select(Lead.id).where(Lead.conversation_id == conversation_id)))
+    return erase_leads(session, lead_ids)

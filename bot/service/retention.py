@@ -1,0 +1,17 @@
+"""Delete leads older than the retention period (run by `python -m bot.service.cli purge`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.service.db.models import Lead
+from bot.service.persons import Erased, erase_leads
+
+
+def purge_expired(session: Session, retention_days: int, now: datetime) -> Erased:
+    cutoff = now - timedelta(days=retention_days)
+    lead_ids = list(session.scalars(select(Lead.id).where(Lead.created_at < cutoff)))
+    return erase_leads(session, lead_ids)

@@ -1,0 +1,88 @@
+"""Every setting of the lead service in one typed object, read from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Placeholders keep development and tests zero-configuration; production must override them.
+PLACEHOLDER_SERVICE_TOKEN = "dev-service-token-change-me"
+PLACEHOLDER_STAFF_TOKEN = "dev-staff-token-change-me"
+MIN_PRODUCTION_TOKEN_LENGTH = 24
+
+
+class Settings(BaseSettings):
+    """Environment variables are matched case-insensitively (`DATABASE_URL` -> `database_url`)."""
+
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/mentorwijzer.db"
+
+    # Bearer tokens: the action server calls /api/leads, staff call /api/staff/*.
+    service_token: SecretStr = SecretStr(PLACEHOLDER_SERVICE_TOKEN)
+    staff_token: SecretStr = SecretStr(PLACEHOLDER_STAFF_TOKEN)
+
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_from: str = "Mentorwijzer <mentorwijzer@localhost>"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    notify_timeout_seconds: float = Field(default=10, gt=0)
+
+    # Ordered: a new lead goes to the first; an unanswered one moves down the list.
+    mentor_emails: Annotated[list[str], NoDecode] = ["mentoren@localhost"]
+    webhook_url: AnyHttpUrl | None = None
+
+    escalate_after_minutes: int = Field(default=60, ge=1)
+    retention_days: int = Field(default=365, ge=1)
+    consent_text_version: str = "2026-11"
+
+    # The outbox dispatcher inside the app; tests switch it off and call it directly.
+    dispatcher_enabled: bool = True
+    dispatch_interval_seconds: float = Field(default=5, gt=0)
+    notify_max_attempts: int = Field(default=8, ge=1)
+
+    @field_validator("mentor_emails", mode="before")
+    @classmethod
+    def split_mentor_emails(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("mentor_emails")
+    @classmethod
+    def check_mentor_emails(cls, value: list[str]) -> list[str]:
+        if not value or any("@" not in address for address in value):
+            raise ValueError("MENTOR_EMAILS needs at least one address, comma-separated")
+        return value
+
+    @field_validator("webhook_url", "smtp_username", "smtp_password", mode="before")
+    @classmethod
+    def empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def refuse_placeholders_in_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        for name, placeholder in (
+            ("SERVICE_TOKEN", PLACEHOLDER_SERVICE_TOKEN),
+            ("STAFF_TOKEN", PLACEHOLDER_STAFF_TOKEN),
+        ):
+            token = getattr(self, name.lower()).get_secret_value()
+            if token == placeholder or len(token) < MIN_PRODUCTION_TOKEN_LENGTH:
+                raise ValueError(f"{name} must be set to a secret of at least {MIN_PRODUCTION_TOKEN_LENGTH} characters")
+        if self.service_token.get_secret_value() == self.staff_token.get_secret_value():
+            raise ValueError("SERVICE_TOKEN and STAFF_TOKEN must differ")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Read the environment once; tests call `get_settings.cache_clear()` after changing it."""
+    return Settings()

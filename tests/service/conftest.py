@@ -1,0 +1,185 @@
+"""Fixtures for the lead service: migrated SQLite and PostgreSQL databases, a real SMTP server.
+
+PostgreSQL tests skip when the server is unreachable, unless REQUIRE_SERVICES=1 (CI): then they fail.
+Every test gets a fresh app; rows are deleted afterwards, the schema stays.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import secrets
+import socket
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from bot.service.api.main import create_app
+from bot.service.db import migrate
+from bot.service.settings import Settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# A maintenance database on the local server; the tests create and drop their own next to it.
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SERVICE_TOKEN = "test-service-token-0123456789abcdef"
+STAFF_TOKEN = "test-staff-token-0123456789abcdef"
+MENTORS = ["mentor1@mentorwijzer.test", "mentor2@mentorwijzer.test", "mentor3@mentorwijzer.test"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: runs against the local PostgreSQL server")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- databases -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'leads.db'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def make_postgres_database() -> Iterator[Callable[[], str]]:
+    """Creates empty databases `mw_test_<random>` on the local server; drops them at the end."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as exc:
+        admin.dispose()
+        message = f"PostgreSQL unreachable at {make_url(POSTGRES_ADMIN_URL).host}: {type(exc).__name__}"
+        if REQUIRE_SERVICES:
+            pytest.fail(message + " (REQUIRE_SERVICES=1)")
+        pytest.skip(message)
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"mw_test_{secrets.token_hex(6)}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as connection:
+        for name in created:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_url(make_postgres_database: Callable[[], str]) -> str:
+    url = make_postgres_database()
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each API test runs once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+# --- SMTP --------------------------------------------------------------------------------------
+
+
+class Mailbox:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        self.received.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def bodies(self) -> list[str]:
+        return [message.get_content() for _, message in self.received]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Controller]:
+    controller = Controller(Mailbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: Controller) -> Mailbox:
+    smtp_server.handler.received.clear()
+    return smtp_server.handler
+
+
+# --- app ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str, smtp_server: Controller) -> Settings:
+    return make_settings(database_url, smtp_port=smtp_server.port)
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = dict(
+        environment="test",
+        database_url=database_url,
+        service_token=SERVICE_TOKEN,
+        staff_token=STAFF_TOKEN,
+        smtp_host="127.0.0.1",
+        smtp_port=free_port(),  # nothing listens: overridden where a test wants mail
+        mentor_emails=MENTORS,
+        webhook_url=None,
+        dispatcher_enabled=False,  # tests call deliver_due themselves
+        notify_timeout_seconds=5,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+def close_and_empty(app: FastAPI) -> None:
+    """The schema stays for the next test; the rows go."""
+    with app.state.engine.begin() as connection:
+        connection.execute(text("DELETE FROM notifications"))
+        connection.execute(text("DELETE FROM leads"))
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    app = create_app(settings)
+    yield app
+    close_and_empty(app)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    with app.state.sessionmaker() as session:
+        yield session
+
+
+SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}

@@ -1,0 +1,61 @@
+"""`python -m bot.service.cli purge | migrate`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect, select, update
+from sqlalchemy.orm import Session
+
+from bot.service import cli
+from bot.service.db.models import Lead, Notification
+from bot.service.db.types import utcnow
+from bot.service.settings import Settings, get_settings
+from tests.service.conftest import SERVICE
+from tests.service.factories import lead_payload
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch, settings: Settings):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("RETENTION_DAYS", "365")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_purge_removes_only_expired_leads(
+    client: TestClient, session: Session, environment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = [client.post("/api/leads", json=lead_payload(), headers=SERVICE).json()["id"] for _ in range(3)]
+    ages = {ids[0]: timedelta(days=400), ids[1]: timedelta(days=366), ids[2]: timedelta(days=364)}
+    for lead_id, age in ages.items():
+        session.execute(update(Lead).where(Lead.id == lead_id).values(created_at=utcnow() - age))
+    session.commit()
+
+    assert cli.main(["purge"]) == 0
+
+    assert "2 lead(s) ouder dan 365 dagen verwijderd" in capsys.readouterr().out
+    session.expire_all()
+    assert list(session.scalars(select(Lead.id))) == [ids[2]]
+    assert list(session.scalars(select(Notification.lead_id))) == [ids[2]]
+
+
+def test_migrate_command_creates_the_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'leads.db'}"  # the directory does not exist yet
+    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO_ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.service.cli", "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    engine = create_engine(url)
+    assert {"leads", "notifications"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
