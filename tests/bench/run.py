@@ -5,6 +5,7 @@
 - The scripted personas (tests/support/personas.py) against the real servers:
   how many get the advice the sources lead to, and user turns after the opening.
 - Per-message latency over REST (p50/p95), sequential, as a visitor sees it.
+- Leads per second and p95 of `POST /api/leads` on the lead service (SQLite).
 - Training time of the full model from scratch (skip with BENCH_SKIP_TRAIN=1).
 """
 
@@ -22,6 +23,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from tests.bench import lead_service
 from tests.support.conversation import run_persona
 from tests.support.personas import PERSONAS
 from tests.support.servers import MODEL, ROOT, ActionServer, RasaServer, base_env
@@ -100,7 +102,7 @@ def training_time(workdir: Path) -> float | None:
     return time.perf_counter() - started
 
 
-def write_report(nlu: dict, conv: dict, train_seconds: float | None) -> None:
+def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict) -> None:
     outcomes = conv["outcomes"]
     right = sum(1 for o in outcomes if o[4])
     turns = [o[1] for o in outcomes if o[1] is not None]
@@ -136,6 +138,13 @@ def write_report(nlu: dict, conv: dict, train_seconds: float | None) -> None:
     lines += ["", "## Latency per message (REST, sequential, SQLite tracker store)", "",
               f"- {len(lat)} messages: p50 **{percentile(lat, 50):.0f} ms**, p95 **{percentile(lat, 95):.0f} ms** "
               f"(p95 < 300 ms), max {max(lat):.0f} ms", ""]
+    lines += ["## Lead service (`POST /api/leads`, uvicorn, SQLite file, dispatcher off)", "",
+              f"- One client, {len(leads['sequential'])} leads: **{leads['sequential_rate']:.0f} leads/s** "
+              f"(>= 200/s), p50 {percentile(leads['sequential'], 50):.1f} ms, "
+              f"p95 **{percentile(leads['sequential'], 95):.1f} ms**",
+              f"- {lead_service.CLIENTS} clients at once, {len(leads['parallel'])} leads: "
+              f"**{leads['parallel_rate']:.0f} leads/s**, p50 {percentile(leads['parallel'], 50):.1f} ms, "
+              f"p95 **{percentile(leads['parallel'], 95):.1f} ms**", ""]
     if train_seconds is not None:
         lines += ["## Training", "", f"- Full `rasa train` from scratch: **{train_seconds / 60:.1f} min**", ""]
     (DOCS / "benchmarks.md").write_text("\n".join(line for line in lines if line is not None) + "\n")
@@ -146,8 +155,9 @@ def main() -> None:
         workdir = Path(tmp)
         nlu = nlu_heldout(workdir)
         conv = personas_and_latency(workdir)
+        leads = lead_service.measure(workdir)
         train_seconds = training_time(workdir)
-        write_report(nlu, conv, train_seconds)
+        write_report(nlu, conv, train_seconds, leads)
     print((DOCS / "benchmarks.md").read_text())
 
 
