@@ -23,4 +23,4 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 def is_known_value(dimension: str, value: object) -> bool:
     """Only values the recommender knows count as an answer."""
-    return isinstance(value, str) and load_distinctions().criterion(dimension, value) is not None
+    return load_distinctions().knows(dimension, value)

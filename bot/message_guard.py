@@ -67,9 +67,7 @@ def is_known_payload(text: str) -> bool:
     if not isinstance(data, dict) or len(data) != 1:
         return False
     ((dimension, value),) = data.items()
-    return dimension in DIMENSIONS and isinstance(value, str) and (
-        load_distinctions().criterion(dimension, value) is not None
-    )
+    return dimension in DIMENSIONS and load_distinctions().knows(dimension, value)
 
 
 def _capped(text: str, max_chars: int, was_command: bool = False) -> GuardedText:

@@ -9,4 +9,4 @@ def is_canonical(entity: object, value: object) -> bool:
     """Dimension entities need a known value; other entities pass untouched."""
     if entity not in DIMENSIONS:
         return True
-    return isinstance(value, str) and load_distinctions().criterion(entity, value) is not None  # type: ignore[arg-type]
+    return load_distinctions().knows(entity, value)

@@ -48,6 +48,10 @@ class Distinctions:
     def criterion(self, dimension: str, value: str | None) -> Criterion | None:
         return self.criteria.get((dimension, value)) if value else None
 
+    def knows(self, dimension: object, value: object) -> bool:
+        """True for a value this dimension has (an answer we can use); anything else is no answer."""
+        return isinstance(dimension, str) and isinstance(value, str) and (dimension, value) in self.criteria
+
     def values(self, dimension: str) -> list[str]:
         return [value for (dim, value) in self.criteria if dim == dimension]
 

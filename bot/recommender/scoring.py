@@ -49,9 +49,7 @@ class Answers:
 
         def known(dimension: str) -> str | None:
             value = slots.get(dimension)
-            if isinstance(value, str) and distinctions.criterion(dimension, value):
-                return value
-            return None
+            return value if distinctions.knows(dimension, value) else None  # type: ignore[return-value]
 
         skipped = slots.get("skipped_questions")
         skipped = skipped if isinstance(skipped, (list, tuple)) else []
