@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import make_url
 
 from bot.service.db.base import Base
-from bot.service.db.models import Lead, Notification  # noqa: F401  (register the tables)
+from bot.service.db.models import ConversationErasure, Lead, Notification  # noqa: F401  (register the tables)
 from bot.service.db.session import engine_url
 from bot.service.settings import get_settings
 
@@ -29,8 +29,19 @@ def _url() -> str:
     return url
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Only our own tables: Rasa's `events` may share this database and is never ours to alter."""
+    return type_ != "table" or name in Base.metadata.tables
+
+
 def run_offline() -> None:
-    context.configure(url=_url(), target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=_url(),
+        target_metadata=Base.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        include_name=include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -43,6 +54,7 @@ def run_online() -> None:
             target_metadata=Base.metadata,
             render_as_batch=True,  # SQLite can only ALTER by copying the table
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,13 +1,13 @@
-"""Delete leads older than the retention period (run by `python -m bot.service.cli purge`)."""
+"""Delete what is older than the retention period (run by `python -m bot.service.cli purge`)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.service.db.models import Lead
+from bot.service.db.models import ConversationErasure, Lead
 from bot.service.persons import Erased, erase_leads
 
 
@@ -15,3 +15,15 @@ def purge_expired(session: Session, retention_days: int, now: datetime) -> Erase
     cutoff = now - timedelta(days=retention_days)
     lead_ids = list(session.scalars(select(Lead.id).where(Lead.created_at < cutoff)))
     return erase_leads(session, lead_ids)
+
+
+def purge_done_erasures(session: Session, retention_days: int, now: datetime) -> int:
+    """Records of erasures carried out before the cutoff; pending ones always stay."""
+    cutoff = now - timedelta(days=retention_days)
+    removed = session.execute(
+        delete(ConversationErasure).where(
+            ConversationErasure.done_at.is_not(None), ConversationErasure.done_at < cutoff
+        )
+    ).rowcount
+    session.commit()
+    return removed

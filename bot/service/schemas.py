@@ -70,7 +70,7 @@ LEAD_EXAMPLE = {
     "reasons": ["Je zoekt iemand die het vak kent en ervaring deelt."],
     "answers": {"goal": "growth", "horizon": "long", "setting": "individual"},
     "topics": ["delegeren", "feedback geven"],
-    "transcript_url": "http://localhost:8000/staff/transcripts/a1b2c3d4e5",
+    "transcript_url": "http://localhost:8000/api/staff/conversations/a1b2c3d4e5/transcript",
     "consent_store": True,
     "consent_contact": True,
     "consent_text_version": "2026-11",
@@ -94,7 +94,9 @@ class LeadCreate(BaseModel):
     reasons: list[Reason] = Field(default_factory=list, max_length=10)
     answers: dict[AnswerKey, AnswerValue] = Field(default_factory=dict, max_length=20)
     topics: list[Topic] = Field(default_factory=list, max_length=30)
-    transcript_url: AnyHttpUrl | None = Field(default=None, max_length=2048)
+    transcript_url: AnyHttpUrl | None = Field(
+        default=None, max_length=2048, description="Left out: the service links its own transcript endpoint."
+    )
     consent_store: Literal[True] = Field(description="Consent to store these details: must be true.")
     consent_contact: Literal[True] = Field(description="Consent to be contacted by a mentor: must be true.")
     consent_text_version: ConsentVersion
@@ -202,6 +204,46 @@ class PersonExport(BaseModel):
 class ErasureResult(BaseModel):
     leads: int
     notifications: int
+
+
+class ConversationErasureResult(ErasureResult):
+    """The lead is gone now; the conversation itself leaves Rasa's tracker store at the due time."""
+
+    conversation_erasure_due_at: datetime
+
+
+class UserTurn(BaseModel):
+    time: datetime | None = Field(description="UTC")
+    speaker: Literal["user"] = "user"
+    text: str | None
+    intent: str | None
+    confidence: float | None
+
+
+class BotTurn(BaseModel):
+    time: datetime | None = Field(description="UTC")
+    speaker: Literal["bot"] = "bot"
+    text: str | None
+    buttons: list[str] = Field(description="Titles of the buttons shown with this message")
+
+
+Turn = Annotated[UserTurn | BotTurn, Field(discriminator="speaker")]
+
+
+class LeadLink(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+
+
+class Transcript(BaseModel):
+    """One conversation as Rasa stored it. Texts are as typed: escape them wherever they are shown."""
+
+    conversation_id: str
+    turns: list[Turn]
+    slots: dict[str, Any] = Field(description="The last value of every slot set in the conversation")
+    lead: LeadLink | None = Field(description="The lead handed over from this conversation, if any")
 
 
 class Health(BaseModel):

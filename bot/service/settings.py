@@ -21,6 +21,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///var/mentorwijzer.db"
+    # Rasa's SQL tracker store (`make run`: TRACKER_DB=var/tracker.db): read for transcripts,
+    # erased on request. Never migrated by us.
+    tracker_database_url: str = "sqlite:///var/tracker.db"
 
     # Bearer tokens: the action server calls /api/leads, staff call /api/staff/*.
     service_token: SecretStr = SecretStr(PLACEHOLDER_SERVICE_TOKEN)
@@ -40,6 +43,9 @@ class Settings(BaseSettings):
 
     escalate_after_minutes: int = Field(default=60, ge=1)
     retention_days: int = Field(default=365, ge=1)
+    # Erasing a conversation waits this long, so Rasa has finished the turn that asked for it
+    # (it would otherwise save the whole conversation again at the end of that turn).
+    conversation_erase_delay_seconds: float = Field(default=15, gt=0, le=86_400)
     consent_text_version: str = "2026-11"
 
     # The outbox dispatcher inside the app; tests switch it off and call it directly.

@@ -1,24 +1,24 @@
-"""Fixtures for the lead service: migrated SQLite and PostgreSQL databases, a real SMTP server.
+"""Fixtures for the lead service: migrated SQLite and PostgreSQL databases, a real SMTP server,
+and a Rasa-like tracker store (`events` table).
 
 PostgreSQL tests skip when the server is unreachable, unless REQUIRE_SERVICES=1 (CI): then they fail.
 Every test gets a fresh app; rows are deleted afterwards, the schema stays.
+The tracker store is a file of its own next to the SQLite database (as `make run` has it), and
+shares the database on PostgreSQL (as it will in production).
 """
 
 from __future__ import annotations
 
-import email
 import os
 import secrets
 import socket
 from collections.abc import Callable, Iterator
-from email.message import EmailMessage
-from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from bot.service.api.main import create_app
 from bot.service.db import migrate
 from bot.service.settings import Settings
+from tests.service.rasa_tracker import RasaTracker, create_events_table
+from tests.support.mail import Mailbox
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # A maintenance database on the local server; the tests create and drop their own next to it.
@@ -97,22 +99,34 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 
 
+@pytest.fixture(scope="session")
+def sqlite_tracker_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'tracker.db'}"
+    create_events_table(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgresql_tracker_url(postgresql_url: str) -> str:
+    create_events_table(postgresql_url)  # next to the service's tables: Alembic must leave it alone
+    return postgresql_url
+
+
+@pytest.fixture
+def tracker_url(database_url: str, request: pytest.FixtureRequest) -> str:
+    kind = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    return request.getfixturevalue(f"{kind}_tracker_url")
+
+
+@pytest.fixture
+def rasa(tracker_url: str) -> Iterator[RasaTracker]:
+    """Rasa's side of the tracker store: write events, count them."""
+    tracker = RasaTracker(tracker_url)
+    yield tracker
+    tracker.clear()
+
+
 # --- SMTP --------------------------------------------------------------------------------------
-
-
-class Mailbox:
-    """aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        self.received.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-    def bodies(self) -> list[str]:
-        return [message.get_content() for _, message in self.received]
 
 
 @pytest.fixture(scope="session")
@@ -133,8 +147,8 @@ def mailbox(smtp_server: Controller) -> Mailbox:
 
 
 @pytest.fixture
-def settings(database_url: str, smtp_server: Controller) -> Settings:
-    return make_settings(database_url, smtp_port=smtp_server.port)
+def settings(database_url: str, tracker_url: str, smtp_server: Controller) -> Settings:
+    return make_settings(database_url, smtp_port=smtp_server.port, tracker_database_url=tracker_url)
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
@@ -149,17 +163,24 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         webhook_url=None,
         dispatcher_enabled=False,  # tests call deliver_due themselves
         notify_timeout_seconds=5,
+        # Never the developer's var/tracker.db; the service's own database has no `events` table
+        # unless a test made one.
+        tracker_database_url=database_url,
     )
     values.update(overrides)
     return Settings(**values)
 
 
 def close_and_empty(app: FastAPI) -> None:
-    """The schema stays for the next test; the rows go."""
+    """The schema stays for the next test; the rows go (Rasa's events too, when in this database)."""
     with app.state.engine.begin() as connection:
         connection.execute(text("DELETE FROM notifications"))
         connection.execute(text("DELETE FROM leads"))
+        connection.execute(text("DELETE FROM conversation_erasures"))
+        if inspect(connection).has_table("events"):
+            connection.execute(text("DELETE FROM events"))
     app.state.engine.dispose()
+    app.state.tracker.dispose()
 
 
 @pytest.fixture

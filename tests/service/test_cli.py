@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, inspect, select, update
 from sqlalchemy.orm import Session
 
 from bot.service import cli
-from bot.service.db.models import Lead, Notification
+from bot.service.db.models import ConversationErasure, Lead, Notification
 from bot.service.db.types import utcnow
 from bot.service.settings import Settings, get_settings
 from tests.service.conftest import SERVICE
@@ -49,6 +49,42 @@ def test_purge_removes_only_expired_leads(
     assert list(session.scalars(select(Notification.lead_id))) == [ids[2]]
 
 
+def test_purge_tidies_done_erasures_past_retention(
+    session: Session, environment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = utcnow()
+    session.add_all(
+        [
+            ConversationErasure(
+                conversation_id="old-done",
+                requested_at=now - timedelta(days=401),
+                due_at=now - timedelta(days=401),
+                done_at=now - timedelta(days=400),
+                events_erased=12,
+            ),
+            ConversationErasure(
+                conversation_id="recent-done",
+                requested_at=now - timedelta(days=10),
+                due_at=now - timedelta(days=10),
+                done_at=now - timedelta(days=10),
+                events_erased=3,
+            ),
+            # Never carried out (say the tracker store was down for a year): it must stay until it is.
+            ConversationErasure(
+                conversation_id="old-pending", requested_at=now - timedelta(days=400), due_at=now - timedelta(days=400)
+            ),
+        ]
+    )
+    session.commit()
+
+    assert cli.main(["purge"]) == 0
+
+    assert "1 afgehandeld(e) wisverzoek(en) ouder dan 365 dagen opgeruimd" in capsys.readouterr().out
+    session.expire_all()
+    left = session.scalars(select(ConversationErasure.conversation_id).order_by(ConversationErasure.id))
+    assert list(left) == ["recent-done", "old-pending"]
+
+
 def test_migrate_command_creates_the_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'leads.db'}"  # the directory does not exist yet
     env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(REPO_ROOT))
@@ -57,5 +93,5 @@ def test_migrate_command_creates_the_schema(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     engine = create_engine(url)
-    assert {"leads", "notifications"} <= set(inspect(engine).get_table_names())
+    assert {"leads", "notifications", "conversation_erasures"} <= set(inspect(engine).get_table_names())
     engine.dispose()

@@ -11,10 +11,21 @@ STRONG = "s" * 32
 
 
 def test_defaults_work_without_any_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATABASE_URL", "SERVICE_TOKEN", "STAFF_TOKEN", "ENVIRONMENT", "MENTOR_EMAILS", "WEBHOOK_URL"):
+    for name in (
+        "DATABASE_URL",
+        "SERVICE_TOKEN",
+        "STAFF_TOKEN",
+        "ENVIRONMENT",
+        "MENTOR_EMAILS",
+        "WEBHOOK_URL",
+        "TRACKER_DATABASE_URL",
+        "CONVERSATION_ERASE_DELAY_SECONDS",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.database_url == "sqlite:///var/mentorwijzer.db"
+    assert settings.tracker_database_url == "sqlite:///var/tracker.db"  # where `make run` keeps Rasa's tracker
+    assert settings.conversation_erase_delay_seconds == 15
     assert (settings.smtp_host, settings.smtp_port) == ("localhost", 8025)
     assert settings.escalate_after_minutes == 60 and settings.retention_days == 365
     assert settings.webhook_url is None
@@ -60,3 +71,18 @@ def test_mentor_list_must_hold_addresses() -> None:
         Settings(mentor_emails="")
     with pytest.raises(ValidationError):
         Settings(mentor_emails="not-an-address")
+
+
+@pytest.mark.parametrize("delay", ["0", "-1", "inf", "nan", "nooit"])
+def test_erase_delay_must_be_a_positive_number(monkeypatch: pytest.MonkeyPatch, delay: str) -> None:
+    monkeypatch.setenv("CONVERSATION_ERASE_DELAY_SECONDS", delay)
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_tracker_settings_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_DATABASE_URL", "postgresql://rasa@db/rasa")
+    monkeypatch.setenv("CONVERSATION_ERASE_DELAY_SECONDS", "2.5")
+    settings = Settings()
+    assert settings.tracker_database_url == "postgresql://rasa@db/rasa"
+    assert settings.conversation_erase_delay_seconds == 2.5

@@ -1,4 +1,4 @@
-"""Dependencies shared by the routers: settings, database session, bearer-token checks."""
+"""Dependencies shared by the routers: settings, database session, tracker store, bearer-token checks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.service.api.errors import ApiError
 from bot.service.db.session import get_session
 from bot.service.settings import Settings
+from bot.service.tracker.store import TrackerStore
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -19,8 +20,13 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_tracker(request: Request) -> TrackerStore:
+    return request.app.state.tracker
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+TrackerDep = Annotated[TrackerStore, Depends(get_tracker)]
 
 # auto_error=False: we answer 401 ourselves, in Dutch, with WWW-Authenticate.
 _service_bearer = HTTPBearer(auto_error=False, scheme_name="ServiceToken", description="Token of the action server")

@@ -1,4 +1,4 @@
-"""The action server's side: hand over a lead, or erase one when the visitor says "vergeet mij"."""
+"""The action server's side: hand over a lead; erase a conversation when the visitor says "vergeet mij"."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import AfterValidator
 
-from bot.service import leads, persons
+from bot.service import erasure, leads, persons
 from bot.service.api.deps import SessionDep, SettingsDep, require_service_token
+from bot.service.api.params import ConversationIdPath
 from bot.service.api.responses import problems
-from bot.service.schemas import ErasureResult, LeadCreate, LeadPublic
+from bot.service.api.transcripts import transcript_url
+from bot.service.schemas import ConversationErasureResult, ErasureResult, LeadCreate, LeadPublic
 from bot.service.validation import clean_text
 
 router = APIRouter(prefix="/api", tags=["leads"], dependencies=[Depends(require_service_token)])
@@ -25,6 +27,9 @@ router = APIRouter(prefix="/api", tags=["leads"], dependencies=[Depends(require_
     summary="Een warme lead overdragen (idempotent per gesprek)",
 )
 def create_lead(data: LeadCreate, session: SessionDep, settings: SettingsDep, request: Request, response: Response):
+    if data.transcript_url is None:
+        link = transcript_url(str(request.base_url), data.conversation_id)
+        data = data.model_copy(update={"transcript_url": link})
     result = leads.create_lead(session, data, settings)
     if result.created:
         dispatcher = getattr(request.app.state, "dispatcher", None)
@@ -46,3 +51,18 @@ def erase_conversation_lead(
 ) -> ErasureResult:
     erased = persons.erase_conversation(session, conversation_id)
     return ErasureResult(leads=erased.leads, notifications=erased.notifications)
+
+
+@router.delete(
+    "/conversations/{conversation_id}",
+    response_model=ConversationErasureResult,
+    responses=problems(401, 422),
+    summary='Het hele gesprek wissen ("vergeet mij"): de lead meteen, het gesprek zelf kort daarna',
+)
+def erase_conversation(
+    conversation_id: ConversationIdPath, session: SessionDep, settings: SettingsDep
+) -> ConversationErasureResult:
+    requested = erasure.request_erasure(session, conversation_id, settings)
+    return ConversationErasureResult(
+        leads=requested.leads, notifications=requested.notifications, conversation_erasure_due_at=requested.due_at
+    )

@@ -7,13 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.service.api import health, leads, staff
+from bot.service.api import health, leads, staff, transcripts
 from bot.service.api.access_log import redact_access_log
 from bot.service.api.errors import install_error_handlers
 from bot.service.api.limits import BodySizeLimit
 from bot.service.db.session import make_engine, make_sessionmaker
 from bot.service.notify.worker import Dispatcher
 from bot.service.settings import Settings, get_settings
+from bot.service.tracker.store import TrackerStore
 
 DESCRIPTION = """
 Neemt warme leads aan van de Mentorwijzer-assistent, bewaart ze (alleen na toestemming)
@@ -27,10 +28,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
+    tracker = TrackerStore(settings.tracker_database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dispatcher = Dispatcher(sessions, settings) if settings.dispatcher_enabled else None
+        dispatcher = Dispatcher(sessions, settings, tracker) if settings.dispatcher_enabled else None
         app.state.dispatcher = dispatcher
         if dispatcher is not None:
             dispatcher.start()
@@ -40,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if dispatcher is not None:
                 await dispatcher.stop()
             engine.dispose()
+            tracker.dispose()
 
     app = FastAPI(
         title="Mentorwijzer leadservice",
@@ -52,10 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessions
+    app.state.tracker = tracker
     app.state.dispatcher = None
     app.add_middleware(BodySizeLimit)
     redact_access_log()
     install_error_handlers(app)
-    for router in (health.router, leads.router, staff.router):
+    for router in (health.router, leads.router, staff.router, transcripts.router):
         app.include_router(router)
     return app

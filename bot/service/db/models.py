@@ -1,4 +1,4 @@
-"""The two tables: leads (one per conversation) and their outbox of notifications."""
+"""Our tables: leads (one per conversation), their outbox of notifications, conversation erasures."""
 
 from __future__ import annotations
 
@@ -81,3 +81,20 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lead: Mapped[Lead] = relationship(back_populates="notifications")
+
+
+class ConversationErasure(Base):
+    """A visitor's "vergeet mij": their conversation in Rasa's tracker store is deleted at `due_at`.
+
+    Deferred because Rasa, still busy with the turn that asked, would save the whole conversation
+    again; `done_at` and `events_erased` record that it happened (purged after the retention period).
+    """
+
+    __tablename__ = "conversation_erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)  # Rasa's sender_id
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    events_erased: Mapped[int | None] = mapped_column(Integer)

@@ -1,4 +1,5 @@
-"""The background loop inside the app: deliver due notifications, escalate unanswered leads."""
+"""The background loop inside the app: deliver due notifications, escalate unanswered leads,
+carry out due conversation erasures."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.service.db.types import utcnow
+from bot.service.erasure import erase_due
 from bot.service.notify.dispatcher import deliver_due
 from bot.service.notify.escalation import escalate_unanswered
 from bot.service.settings import Settings
+from bot.service.tracker.store import TrackerStore
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +22,10 @@ log = logging.getLogger(__name__)
 class Dispatcher:
     """Runs one round every `dispatch_interval_seconds`, or at once when `wake()` is called."""
 
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings, tracker: TrackerStore) -> None:
         self.sessions = sessions
         self.settings = settings
+        self.tracker = tracker
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -54,5 +58,6 @@ class Dispatcher:
 
     def run_once(self) -> None:
         with self.sessions() as session:
+            erase_due(session, self.tracker)
             escalate_unanswered(session, self.settings, utcnow())
             deliver_due(session, self.settings)

@@ -1,0 +1,82 @@
+"""Read one conversation's events from Rasa's tracker store, or delete them.
+
+The tracker database may not exist yet (Rasa creates it on its first conversation):
+then there is nothing to read and nothing to erase, which is not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from bot.service.db.session import engine_url
+from bot.service.tracker.events import EVENTS_TABLE, TrackerEvent
+
+# The events a transcript is made of; Rasa also stores actions, forms, sessions, ...
+TRANSCRIPT_TYPES = ("user", "bot", "slot")
+
+
+class TrackerStore:
+    """One engine on TRACKER_DATABASE_URL (it connects on first use), disposed with the app."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = engine_url(database_url)
+        self.engine = _make_engine(self.url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def transcript_events(self, sender_id: str) -> Sequence[TrackerEvent]:
+        """The user, bot and slot events of one conversation, in the order Rasa stored them."""
+        if self._missing_file():
+            return []
+        with Session(self.engine) as session:
+            if not inspect(session.connection()).has_table(EVENTS_TABLE):
+                return []
+            query = (
+                select(TrackerEvent)
+                .where(TrackerEvent.sender_id == sender_id, TrackerEvent.type_name.in_(TRANSCRIPT_TYPES))
+                .order_by(TrackerEvent.id)
+            )
+            return session.scalars(query).all()
+
+    def erase(self, sender_id: str) -> int:
+        """Delete every event of this conversation; returns how many rows went."""
+        if self._missing_file():
+            return 0
+        with Session(self.engine) as session:
+            if not inspect(session.connection()).has_table(EVENTS_TABLE):
+                return 0
+            erased = session.execute(delete(TrackerEvent).where(TrackerEvent.sender_id == sender_id)).rowcount
+            session.commit()
+            return erased
+
+    def _missing_file(self) -> bool:
+        """A SQLite file that is not there: connecting would create an empty one in Rasa's place."""
+        url = make_url(self.url)
+        if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+            return False
+        if url.query.get("uri") == "true" or url.database.startswith("file:"):
+            return False  # SQLite URI filenames: let SQLite decide
+        return not Path(url.database).exists()
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # Wait for Rasa's writes instead of failing; leave its journal mode alone (the file is Rasa's).
+        event.listen(engine, "connect", _sqlite_busy_timeout)
+        return engine
+    connect_args = {"connect_timeout": 5} if "psycopg" in url else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _sqlite_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
