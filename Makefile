@@ -49,7 +49,7 @@ $(APP_VENV)/.installed: requirements/app.lock
 
 spacy: $(SPACY_MODEL)/meta.json ## Build the Dutch spaCy pipeline
 
-$(SPACY_MODEL)/meta.json: bot/nlp/build_spacy_nl.py $(RASA_VENV)/.installed
+$(SPACY_MODEL)/meta.json: bot/nlp/build_spacy_nl.py bot/nlp/pipeline.py $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/python -m bot.nlp.build_spacy_nl $(SPACY_MODEL)
 
 train: $(MODEL) ## Train the model if data or config changed

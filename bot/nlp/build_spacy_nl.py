@@ -1,9 +1,4 @@
-"""Build the Dutch spaCy pipeline Rasa's SpacyNLP loads.
-
-No trained Dutch spaCy model can be downloaded here, so we build one: a blank
-`nl` tokenizer plus the lookup lemmatizer, whose table ships in the
-`spacy-lookups-data` package. The default `rule` mode needs POS tags we do not
-have and would silently return every word unchanged, hence `mode="lookup"`.
+"""Write the Dutch spaCy pipeline (bot/nlp/pipeline.py) to disk for Rasa's SpacyNLP.
 
 Usage: python -m bot.nlp.build_spacy_nl build/spacy_nl
 """
@@ -13,13 +8,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import spacy
+from bot.nlp.pipeline import dutch_pipeline
 
 
 def build(output: Path) -> None:
-    nlp = spacy.blank("nl")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()  # loads nl_lemma_lookup from spacy-lookups-data
+    nlp = dutch_pipeline()
     nlp.meta["name"] = "nl_lookup"
     nlp.meta["description"] = "Blank Dutch tokenizer with the lookup lemmatizer (built by bot.nlp)"
     output.mkdir(parents=True, exist_ok=True)
