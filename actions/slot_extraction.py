@@ -41,9 +41,13 @@ class ExtractDimensionSlots(ValidationAction):
                 for slot, value in changed.items() if slot in DIMENSIONS]
 
 
+# Replies inside these forms are contact details and yes/no, never answers to the guided questions.
+PRIVATE_FORMS = frozenset({"lead_form", "forget_form"})
+
+
 def parsed_answers(tracker: Tracker) -> dict[str, str]:
     """What the parser reads in the latest message, minus what NLU already found."""
-    if latest_intent(tracker) in NOT_AN_ANSWER:
+    if latest_intent(tracker) in NOT_AN_ANSWER or (tracker.active_loop or {}).get("name") in PRIVATE_FORMS:
         return {}
     from_nlu = {entity.get("entity") for entity in tracker.latest_message.get("entities") or []}
     text = tracker.latest_message.get("text") or ""

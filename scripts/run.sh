@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server; stop both on Ctrl-C.
+# Start the action server, the lead service, the outbox worker and Rasa; stop them all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -7,6 +7,8 @@ mkdir -p var
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 SERVICE_PORT="${SERVICE_PORT:-8000}"
+# The action server and the outbox worker hand leads to the service here.
+export LEAD_SERVICE_URL="${LEAD_SERVICE_URL:-http://localhost:$SERVICE_PORT}"
 
 api_args=()
 if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
@@ -14,11 +16,21 @@ if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
   api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 fi
 
+mail_pid=
+if [[ -z "${SMTP_HOST:-}" ]]; then
+  # No mail server configured: a local one keeps the mentors' e-mails in var/mail (a maildir) to read.
+  .venv/bin/python -m aiosmtpd -n -l "127.0.0.1:${SMTP_PORT:-8025}" -c aiosmtpd.handlers.Mailbox var/mail &
+  mail_pid=$!
+fi
+
 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
 .venv/bin/uvicorn bot.service.api.main:create_app --factory --host 127.0.0.1 --port "$SERVICE_PORT" &
 service_pid=$!
-trap 'kill $actions_pid $service_pid ${rasa_pid:-} 2>/dev/null || true' EXIT INT TERM
+# Delivers hand-offs (and erase requests) the action server could not hand to the service.
+.venv/bin/python -m actions.lead_service.worker &
+worker_pid=$!
+trap 'kill $actions_pid $service_pid $worker_pid $mail_pid ${rasa_pid:-} 2>/dev/null || true' EXIT INT TERM
 
 .venv-rasa/bin/rasa run --model models/current.tar.gz --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml \
@@ -35,6 +47,7 @@ cat <<MSG
     Rasa server:    http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
     Action server:  http://localhost:$ACTIONS_PORT
     Lead service:   http://localhost:$SERVICE_PORT   (API docs: /docs, health: /health)
+    Mentor e-mail:  ${SMTP_HOST:-kept in var/mail/new (local SMTP on port ${SMTP_PORT:-8025})}
   Talk to it:
     make chat            (in a second terminal)
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
@@ -42,4 +55,4 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-wait -n "$actions_pid" "$service_pid" "$rasa_pid"
+wait -n "$actions_pid" "$service_pid" "$worker_pid" "$rasa_pid"

@@ -6,7 +6,6 @@ mail dispatcher off so only the API is measured; one client, then 8 at once.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,16 +13,15 @@ from pathlib import Path
 import httpx
 
 from tests.service.factories import lead_payload
-from tests.support.servers import ROOT, base_env, free_port, wait_for
+from tests.support.servers import ServiceServer
 
-TOKEN = "bench-service-token-0123456789"
 SEQUENTIAL = 500
 CLIENTS, PER_CLIENT = 8, 100
 
 
-def _post_many(url: str, count: int) -> list[float]:
+def _post_many(url: str, token: str, count: int) -> list[float]:
     timings = []
-    with httpx.Client(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as client:
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         for _ in range(count):
             started = time.perf_counter()
             response = client.post(f"{url}/api/leads", json=lead_payload())
@@ -34,28 +32,19 @@ def _post_many(url: str, count: int) -> list[float]:
 
 
 def measure(workdir: Path) -> dict:
-    env = base_env(DATABASE_URL=f"sqlite:///{workdir / 'bench-leads.db'}", SERVICE_TOKEN=TOKEN,
-                   DISPATCHER_ENABLED="false")
-    subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "bot.service.cli", "migrate"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port = free_port()
-    log = workdir / "service.log"
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "bot.service.api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    service = ServiceServer(workdir, env={"DISPATCHER_ENABLED": "false"}, log_level="warning")
+    service.start()
+    url, token = service.url, service.service_token
     try:
-        wait_for(f"{url}/health", 60, process, log)
         started = time.perf_counter()
-        sequential = _post_many(url, SEQUENTIAL)
+        sequential = _post_many(url, token, SEQUENTIAL)
         sequential_rate = SEQUENTIAL / (time.perf_counter() - started)
         started = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:
-            parallel = [t for ts in pool.map(lambda _: _post_many(url, PER_CLIENT), range(CLIENTS)) for t in ts]
+            batches = pool.map(lambda _: _post_many(url, token, PER_CLIENT), range(CLIENTS))
+            parallel = [timing for batch in batches for timing in batch]
         parallel_rate = CLIENTS * PER_CLIENT / (time.perf_counter() - started)
     finally:
-        process.terminate()
-        process.wait(15)
+        service.stop()
     return {"sequential": sequential, "sequential_rate": sequential_rate,
             "parallel": parallel, "parallel_rate": parallel_rate}

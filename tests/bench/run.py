@@ -6,6 +6,7 @@
   how many get the advice the sources lead to, and user turns after the opening.
 - Per-message latency over REST (p50/p95), sequential, as a visitor sees it.
 - Leads per second and p95 of `POST /api/leads` on the lead service (SQLite).
+- The hand-off: "ja, verstuur maar" until the reference, and until the mentor's e-mail arrives.
 - Training time of the full model from scratch (skip with BENCH_SKIP_TRAIN=1).
 """
 
@@ -23,10 +24,11 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from tests.bench import lead_service
+from tests.bench import handoff, lead_service
 from tests.support.conversation import run_persona
 from tests.support.personas import PERSONAS
-from tests.support.servers import MODEL, ROOT, ActionServer, RasaServer, base_env
+from tests.support.servers import MODEL, ROOT, base_env
+from tests.support.stack import Stack, start_stack
 
 DOCS = ROOT / "docs"
 RASA = str(ROOT / ".venv-rasa/bin/rasa")
@@ -56,40 +58,34 @@ def nlu_heldout(workdir: Path) -> dict:
             "per_intent": per_intent}
 
 
-def personas_and_latency(workdir: Path) -> dict:
-    actions = ActionServer(workdir)
-    actions.start()
-    rasa = RasaServer(workdir, action_url=actions.url)
-    rasa.start()
+def personas_and_latency(stack: Stack) -> dict:
+    rasa = stack.rasa
     latencies: list[float] = []
-    try:
-        def timed_sender(sender: str):
-            def send(message: str) -> list[dict]:
-                started = time.perf_counter()
-                replies = rasa.send(sender, message)
-                latencies.append((time.perf_counter() - started) * 1000)
-                return replies
-            return send
 
-        outcomes = []
-        for persona in PERSONAS:
-            sender = f"bench-{uuid.uuid4().hex[:8]}"
-            try:
-                _, turns = run_persona(timed_sender(sender), persona)
-                slots = rasa.slots(sender)
-                right = slots["recommendation"] == persona.expected and (
-                    persona.expected_variant is None or slots["guidance_variant"] == persona.expected_variant)
-                outcomes.append((persona, turns, slots["recommendation"], slots["guidance_variant"], right))
-            except AssertionError as failure:
-                outcomes.append((persona, None, None, None, False))
-                print(f"persona {persona.name}: {failure}")
-        for round_ in range(10):
-            send = timed_sender(f"latency-{round_}")
-            for message in LATENCY_MESSAGES:
-                send(message)
-    finally:
-        rasa.stop()
-        actions.stop()
+    def timed_sender(sender: str):
+        def send(message: str) -> list[dict]:
+            started = time.perf_counter()
+            replies = rasa.send(sender, message)
+            latencies.append((time.perf_counter() - started) * 1000)
+            return replies
+        return send
+
+    outcomes = []
+    for persona in PERSONAS:
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        try:
+            _, turns = run_persona(timed_sender(sender), persona)
+            slots = rasa.slots(sender)
+            right = slots["recommendation"] == persona.expected and (
+                persona.expected_variant is None or slots["guidance_variant"] == persona.expected_variant)
+            outcomes.append((persona, turns, slots["recommendation"], slots["guidance_variant"], right))
+        except AssertionError as failure:
+            outcomes.append((persona, None, None, None, False))
+            print(f"persona {persona.name}: {failure}")
+    for round_ in range(10):
+        send = timed_sender(f"latency-{round_}")
+        for message in LATENCY_MESSAGES:
+            send(message)
     return {"outcomes": outcomes, "latencies": latencies}
 
 
@@ -102,7 +98,7 @@ def training_time(workdir: Path) -> float | None:
     return time.perf_counter() - started
 
 
-def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict) -> None:
+def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict, handoffs: dict) -> None:
     outcomes = conv["outcomes"]
     right = sum(1 for o in outcomes if o[4])
     turns = [o[1] for o in outcomes if o[1] is not None]
@@ -145,6 +141,12 @@ def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict
               f"- {lead_service.CLIENTS} clients at once, {len(leads['parallel'])} leads: "
               f"**{leads['parallel_rate']:.0f} leads/s**, p50 {percentile(leads['parallel'], 50):.1f} ms, "
               f"p95 **{percentile(leads['parallel'], 95):.1f} ms**", ""]
+    confirm, notified = handoffs["confirm"], handoffs["notified"]
+    lines += ["## Hand-off to a mentor (whole stack: Rasa, actions, lead service, SMTP)", "",
+              f"- {len(confirm)} hand-offs. \"Ja, verstuur maar\" until the reply with the reference: "
+              f"p50 {percentile(confirm, 50):.0f} ms, p95 **{percentile(confirm, 95):.0f} ms**",
+              f"- Until the mentor's e-mail has arrived at the SMTP server: p50 {percentile(notified, 50):.0f} ms, "
+              f"p95 **{percentile(notified, 95):.0f} ms**", ""]
     if train_seconds is not None:
         lines += ["## Training", "", f"- Full `rasa train` from scratch: **{train_seconds / 60:.1f} min**", ""]
     (DOCS / "benchmarks.md").write_text("\n".join(line for line in lines if line is not None) + "\n")
@@ -154,10 +156,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         nlu = nlu_heldout(workdir)
-        conv = personas_and_latency(workdir)
+        stack = start_stack(workdir / "stack")
+        try:
+            conv = personas_and_latency(stack)
+            handoffs = handoff.measure(stack)
+        finally:
+            stack.stop()
         leads = lead_service.measure(workdir)
         train_seconds = training_time(workdir)
-        write_report(nlu, conv, train_seconds, leads)
+        write_report(nlu, conv, train_seconds, leads, handoffs)
     print((DOCS / "benchmarks.md").read_text())
 
 

@@ -1,4 +1,4 @@
-"""One real action server and one real Rasa server for the whole e2e session."""
+"""The whole stack, real and on free ports, once for the e2e session (tests/support/stack.py)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,36 @@ import uuid
 
 import pytest
 
-from tests.support.servers import MODEL, ActionServer, RasaServer
+from tests.support.servers import MODEL
+from tests.support.stack import start_stack
 
 
 @pytest.fixture(scope="session")
-def actions(tmp_path_factory):
-    server = ActionServer(tmp_path_factory.mktemp("actions"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def rasa(tmp_path_factory, actions):
+def stack(tmp_path_factory):
     assert MODEL.exists(), "train the model first: make train"
-    server = RasaServer(tmp_path_factory.mktemp("rasa"), action_url=actions.url)
-    server.start()
-    yield server
-    server.stop()
+    started = start_stack(tmp_path_factory.mktemp("stack"))
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa(stack):
+    return stack.rasa
+
+
+@pytest.fixture(scope="session")
+def actions(stack):
+    return stack.actions
+
+
+@pytest.fixture(scope="session")
+def service(stack):
+    return stack.service
+
+
+@pytest.fixture
+def mailbox(stack):
+    return stack.mailbox
 
 
 @pytest.fixture

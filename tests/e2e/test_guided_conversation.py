@@ -117,8 +117,3 @@ def test_more_explanation_after_the_advice(rasa, sender, say):
     replies = say("/ask_more")
     assert "Wat is training?" in texts(replies)
 
-
-def test_ask_for_a_mentor_is_answered_honestly(rasa, sender, say):
-    replies = say("kan ik met een echte mentor praten?")
-    assert "mentor" in texts(replies).lower()
-    assert "niets doorgegeven" in texts(replies)

@@ -73,3 +73,27 @@ def run_persona(send: Callable[[str], list[dict]], persona: Persona, max_turns: 
         replies = send(persona.reply_to(replies))
         turns += 1
     return replies, turns
+
+
+# --- the hand-off to a mentor ---------------------------------------------------------------
+
+
+def button(replies: list[dict], title: str) -> str:
+    for reply in replies:
+        for candidate in reply.get("buttons") or []:
+            if candidate["title"] == title:
+                return candidate["payload"]
+    raise AssertionError(f"no button {title!r} in {texts(replies)!r}")
+
+
+def give_details(say, first_reply: list[dict], name: str = "Anna") -> list[dict]:
+    """From the name question up to and including the summary."""
+    assert "voornaam" in texts(first_reply)
+    replies = say(name)
+    assert "bereiken" in texts(replies)
+    replies = say("anna@voorbeeld.nl of 06 12345678")
+    replies = say(button(replies, "Doordeweeks overdag"))
+    assert "365 dagen" in texts(replies) and "bewaren" in texts(replies)
+    replies = say(button(replies, "Ja, dat is goed"))
+    assert "contact met je opnemen" in texts(replies)
+    return say("ja hoor")

@@ -1,4 +1,4 @@
-"""Start the real Rasa server and action server for tests and benchmarks."""
+"""Start the real servers for tests and benchmarks: Rasa, actions, the lead service, the outbox worker."""
 
 from __future__ import annotations
 
@@ -50,10 +50,21 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen, log: Path) -> 
     raise RuntimeError(f"{url} not up after {timeout} s:\n{log.read_text()[-4000:]}")
 
 
+def stop_process(process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+    if process and process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class ActionServer:
     workdir: Path
     port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
 
     @property
@@ -64,18 +75,12 @@ class ActionServer:
         log = self.workdir / "actions.log"
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
-            cwd=ROOT, env=base_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=ROOT, env=base_env(**self.env), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_for(f"http://127.0.0.1:{self.port}/health", 60, self.process, log)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.process = None
 
 
@@ -91,12 +96,16 @@ class RasaServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def tracker_db(self) -> Path:
+        return self.workdir / "tracker.db"
+
     def start(self) -> None:
         log = self.workdir / "rasa.log"
         env = base_env(
             ACTION_ENDPOINT_URL=self.action_url,
             TRACKER_DB_DIALECT="sqlite",
-            TRACKER_DB=str(self.workdir / "tracker.db"),
+            TRACKER_DB=str(self.tracker_db),
         )
         self.process = subprocess.Popen(
             [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL), "--port", str(self.port),
@@ -107,13 +116,7 @@ class RasaServer:
         wait_for(f"{self.url}/webhooks/rest/", RASA_START_TIMEOUT, self.process, log)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, signal.SIGINT, timeout=30)
         self.process = None
 
     def send(self, sender: str, message: str) -> list[dict]:
@@ -130,3 +133,63 @@ class RasaServer:
 
     def slots(self, sender: str) -> dict:
         return self.tracker(sender)["slots"]
+
+
+@dataclass
+class ServiceServer:
+    """The lead service (uvicorn, SQLite in `workdir`), migrated before its first start."""
+
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    service_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    staff_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    log_level: str = "info"
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _env(self) -> dict[str, str]:
+        return base_env(DATABASE_URL=f"sqlite:///{self.workdir / 'leads.db'}", SERVICE_TOKEN=self.service_token,
+                        STAFF_TOKEN=self.staff_token, **self.env)
+
+    def start(self) -> None:
+        log = self.workdir / "service.log"
+        subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "bot.service.cli", "migrate"], cwd=ROOT,
+                       env=self._env(), check=True, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/uvicorn"), "bot.service.api.main:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", self.log_level],
+            cwd=ROOT, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        )
+        wait_for(f"{self.url}/health", 60, self.process, log)
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        self.process = None
+
+    def staff(self, path: str, **params: object) -> httpx.Response:
+        return httpx.get(f"{self.url}{path}", params=params,
+                         headers={"Authorization": f"Bearer {self.staff_token}"}, timeout=30)
+
+
+@dataclass
+class OutboxWorker:
+    """`python -m actions.lead_service.worker`: delivers what the action server could not."""
+
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.workdir / "outbox-worker.log"
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/python"), "-m", "actions.lead_service.worker"],
+            cwd=ROOT, env=base_env(**self.env), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        )
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        self.process = None

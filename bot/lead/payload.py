@@ -1,0 +1,66 @@
+"""The lead as the lead service's POST /api/leads expects it (bot/service/schemas.py LeadCreate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from bot.lead.texts import CONSENT_TEXT_VERSION
+from bot.recommender import Recommendation
+
+# The `need` slot holds a short value; the service speaks in the NLU contract's intent names.
+NEED_INTENTS = {
+    "skill": "need_skill",
+    "coaching": "need_coaching",
+    "career": "need_career",
+    "onboarding": "need_onboarding",
+    "leadership": "need_leadership",
+    "personal_growth": "need_personal_growth",
+    "reverse": "need_reverse_mentoring",
+    "program": "need_program",
+    "unsure": "need_unsure",
+}
+MAX_REASONS = 10
+
+
+@dataclass(frozen=True)
+class LeadDraft:
+    conversation_id: str
+    first_name: str
+    email: str | None
+    phone: str | None
+    preferred_moment: str | None
+    consent_at: datetime
+    need: str | None = None
+    advice: Recommendation | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    topics: list[str] = field(default_factory=list)
+
+    def payload(self, transcript_base_url: str | None = None) -> dict[str, Any]:
+        advice = self.advice if self.advice is not None and self.advice.informed else None
+        return {
+            "conversation_id": self.conversation_id,
+            "first_name": self.first_name,
+            "email": self.email,
+            "phone": self.phone,
+            "preferred_moment": self.preferred_moment,
+            "need": NEED_INTENTS.get(self.need or ""),
+            "recommendation": advice.form if advice else None,
+            "guidance_variant": advice.variant if advice else None,
+            "reasons": [reason.text for reason in advice.reasons][:MAX_REASONS] if advice else [],
+            "answers": dict(self.answers),
+            "topics": list(self.topics),
+            "transcript_url": transcript_url(transcript_base_url, self.conversation_id),
+            "consent_store": True,
+            "consent_contact": True,
+            "consent_text_version": CONSENT_TEXT_VERSION,
+            "consent_at": self.consent_at.isoformat(),
+        }
+
+
+def transcript_url(base_url: str | None, conversation_id: str) -> str | None:
+    if not base_url:
+        return None
+    return f"{base_url.rstrip('/')}/api/staff/conversations/{quote(conversation_id, safe='')}/transcript"
