@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -23,7 +24,9 @@ from bot.lead.payload import LeadDraft
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
 def lead_outbox() -> LeadOutbox:
+    """One outbox (and database engine) per action server process."""
     settings = get_settings()
     return LeadOutbox(settings.lead_outbox_url, settings.lead_outbox_retry_seconds,
                       settings.lead_outbox_max_backoff_seconds)

@@ -138,3 +138,25 @@ def test_two_workers_never_send_the_same_row_twice(app, live_service, outbox, tm
         worker.join()
     assert sum(report.delivered for report in reports) == 20
     assert outbox.counts() == {}
+
+
+def test_the_worker_command_delivers_once_and_reports(app, live_service, tmp_path, monkeypatch, capsys):
+    from actions.lead_service import worker
+    from actions.lead_service.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'worker-outbox.db'}"
+    for name, value in {"LEAD_SERVICE_URL": live_service, "SERVICE_TOKEN": SERVICE_TOKEN,
+                        "LEAD_OUTBOX_URL": url}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        LeadOutbox(url).add_lead("conv-cli", lead_payload(conversation_id="conv-cli"))
+        assert worker.main(["--status"]) == 0
+        assert "lead_pending: 1" in capsys.readouterr().out
+        assert worker.main(["--once"]) == 0
+        assert "delivered 1" in capsys.readouterr().out
+        assert stored_leads(app, "conv-cli") == 1
+        worker.main(["--status"])
+        assert "outbox is empty" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
