@@ -51,7 +51,7 @@ def test_new_lead_is_emailed_to_the_first_mentor(
     for expected in (
         "Fleur wil graag contact met een mentor.",
         f"Referentie: {lead['reference']}",
-        "Telefoon: +31612345678",
+        "Telefoon: 06 12345678",
         "Voorkeursmoment: dinsdagochtend",
         "Behoefte: (nieuw) leidinggeven",
         "Advies: mentoring (leiderschapsmentor)",

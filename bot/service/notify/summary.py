@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.lead.contact import readable_phone
 from bot.service.db.models import Lead
 
 NEEDS = {
@@ -40,7 +41,7 @@ def body(lead: Lead) -> str:
         f"Referentie: {lead.reference}",
         f"Voornaam: {lead.first_name}",
         f"E-mail: {lead.email or '-'}",
-        f"Telefoon: {lead.phone or '-'}",
+        f"Telefoon: {readable_phone(lead.phone) if lead.phone else '-'}",  # 06 12345678: ready to dial
         f"Voorkeursmoment: {lead.preferred_moment or '-'}",
         f"Behoefte: {NEEDS.get(lead.need or '', lead.need or '-')}",
         f"Advies: {_recommendation(lead)}",
