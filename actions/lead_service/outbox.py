@@ -34,7 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from actions.lead_service.client import LeadRejected, LeadServiceClient, ServiceUnavailable
 
@@ -75,27 +75,24 @@ class LeadOutbox:
         metadata.create_all(self.engine)
 
     def add_lead(self, conversation_id: str, payload: dict[str, Any]) -> None:
-        self._add(conversation_id, "lead", json.dumps(payload))
+        with self.engine.begin() as db:
+            self._add(db, conversation_id, "lead", json.dumps(payload))
 
     def add_erase(self, conversation_id: str) -> int:
         """Queue an erase; a hand-off not yet delivered is dropped instead of sent. Returns how many were dropped."""
+        # One transaction: a worker never sees the erase without the drop, nor the drop without the erase.
         with self.engine.begin() as db:
-            dropped = db.execute(
-                delete(outbox).where(outbox.c.conversation_id == conversation_id, outbox.c.kind == "lead")
-            ).rowcount
-        self._add(conversation_id, "erase", None)
+            dropped = db.execute(delete(outbox).where(_leads_of(conversation_id))).rowcount
+            self._add(db, conversation_id, "erase", None)
         return dropped
 
     def drop_lead(self, conversation_id: str) -> int:
         with self.engine.begin() as db:
-            return db.execute(
-                delete(outbox).where(outbox.c.conversation_id == conversation_id, outbox.c.kind == "lead")
-            ).rowcount
+            return db.execute(delete(outbox).where(_leads_of(conversation_id))).rowcount
 
     def has_lead(self, conversation_id: str) -> bool:
-        query = select(func.count()).where(outbox.c.conversation_id == conversation_id, outbox.c.kind == "lead")
         with self.engine.connect() as db:
-            return bool(db.execute(query).scalar_one())
+            return bool(db.execute(select(func.count()).where(_leads_of(conversation_id))).scalar_one())
 
     def counts(self) -> dict[str, int]:
         query = select(outbox.c.kind, outbox.c.status, func.count()).group_by(outbox.c.kind, outbox.c.status)
@@ -148,11 +145,11 @@ class LeadOutbox:
         log.warning("outbox %s for conversation %s not delivered (%s); next try in %.0f s", row.kind,
                     row.conversation_id, error, backoff)
 
-    def _add(self, conversation_id: str, kind: str, payload: str | None) -> None:
+    @staticmethod
+    def _add(db: Connection, conversation_id: str, kind: str, payload: str | None) -> None:
         now = time.time()
-        with self.engine.begin() as db:
-            db.execute(insert(outbox).values(conversation_id=conversation_id, kind=kind, status="pending",
-                                             payload=payload, attempts=0, created_at=now, next_attempt_at=now))
+        db.execute(insert(outbox).values(conversation_id=conversation_id, kind=kind, status="pending",
+                                         payload=payload, attempts=0, created_at=now, next_attempt_at=now))
 
     def _claim(self, row_id: int, now: float) -> Any:
         """Take the row for CLAIM_SECONDS, unless another worker holds it."""
@@ -168,6 +165,10 @@ class LeadOutbox:
     def _set(self, row_id: int, **values: Any) -> None:
         with self.engine.begin() as db:
             db.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+
+
+def _leads_of(conversation_id: str) -> Any:
+    return and_(outbox.c.conversation_id == conversation_id, outbox.c.kind == "lead")
 
 
 def _engine(url: str) -> Engine:

@@ -9,10 +9,10 @@ from typing import Annotated
 import phonenumbers
 from pydantic import AfterValidator, StringConstraints
 
+from bot.lead.contact import PHONE_REGIONS
+
 # Published in the OpenAPI schema too, so clients (and schemathesis) know the rule.
 NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$"
-# A Dutch number without country code is read as Dutch; a Belgian one ("0470 ...") as Belgian.
-PHONE_REGIONS = ("NL", "BE")
 
 
 def clean_text(value: str) -> str:
