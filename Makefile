@@ -20,7 +20,7 @@ export TRACKER_DB ?= var/tracker.db
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
-.PHONY: help run test install spacy train validate test-unit test-service test-stories test-e2e bench lint migrate purge chat shell clean
+.PHONY: help run test install spacy train validate test-unit test-service test-stories test-e2e test-browser chromium bench lint migrate purge chat shell clean
 .DEFAULT_GOAL := help
 
 help: ## Show the targets
@@ -30,9 +30,9 @@ run: install train migrate ## Install, build, train if stale, start Rasa (5005),
 	@scripts/run.sh
 
 test: install train ## Run every test: data validation, lint, unit, lead service, test stories, end-to-end
-	@$(MAKE) --no-print-directory validate lint test-unit test-service test-stories test-e2e
+	@$(MAKE) --no-print-directory validate lint test-unit test-service test-stories test-e2e test-browser
 
-install: $(RASA_VENV)/.installed $(APP_VENV)/.installed ## Create both virtual environments from the lock files
+install: $(RASA_VENV)/.installed $(APP_VENV)/.installed node_modules/.installed ## Both virtual environments and the widget's npm package, from the lock files
 
 # Rasa 3.6 declares Python <3.11; the lock pins everything, so skip both checks.
 $(RASA_VENV)/.installed: requirements/rasa.lock
@@ -45,6 +45,11 @@ $(APP_VENV)/.installed: requirements/app.lock
 	$(PYTHON) -m venv $(APP_VENV)
 	$(APP_VENV)/bin/pip install --quiet --upgrade pip==24.2
 	$(APP_VENV)/bin/pip install --quiet -r requirements/app.lock
+	touch $@
+
+# socket.io-client's browser bundle, served by the lead service at /widget/socket.io.min.js.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 spacy: $(SPACY_MODEL)/meta.json ## Build the Dutch spaCy pipeline
@@ -72,6 +77,12 @@ test-stories: install train ## Test stories against the trained dialogue policie
 
 test-e2e: install train ## Real Rasa + action servers, Dutch conversations over REST
 	$(APP_VENV)/bin/pytest tests/e2e -q
+
+chromium: ## Headless Chromium for the browser tests (Debian packages chromium, chromium-driver)
+	@scripts/ensure-chromium.sh
+
+test-browser: install train chromium ## The chat widget in headless Chromium against the whole stack
+	$(APP_VENV)/bin/pytest tests/browser -q
 
 bench: install train ## NLU held-out scores, personas, latency -> docs/benchmarks.md
 	$(APP_VENV)/bin/python -m tests.bench.run

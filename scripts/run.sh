@@ -9,6 +9,17 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 SERVICE_PORT="${SERVICE_PORT:-8000}"
 # The action server and the outbox worker hand leads to the service here.
 export LEAD_SERVICE_URL="${LEAD_SERVICE_URL:-http://localhost:$SERVICE_PORT}"
+# The widget page (served by the service) talks socket.io to Rasa; only these pages may.
+export WIDGET_SERVER_URL="${WIDGET_SERVER_URL:-http://localhost:$RASA_PORT}"
+export WIDGET_ALLOWED_ORIGINS="${WIDGET_ALLOWED_ORIGINS:-http://localhost:$SERVICE_PORT,http://127.0.0.1:$SERVICE_PORT}"
+if [[ -z "${WIDGET_SESSION_SECRET:-}" ]]; then
+  # Signs the widget's session ids; kept in var/ so a restart does not end every visitor's conversation.
+  if [[ ! -s var/widget-session-secret ]]; then
+    (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/widget-session-secret)
+  fi
+  WIDGET_SESSION_SECRET="$(cat var/widget-session-secret)"
+  export WIDGET_SESSION_SECRET
+fi
 
 api_args=()
 if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
@@ -32,9 +43,10 @@ service_pid=$!
 worker_pid=$!
 trap 'kill $actions_pid $service_pid $worker_pid $mail_pid ${rasa_pid:-} 2>/dev/null || true' EXIT INT TERM
 
+IFS=, read -ra cors_origins <<< "${RASA_CORS_ORIGINS:-$WIDGET_ALLOWED_ORIGINS}"
 .venv-rasa/bin/rasa run --model models/current.tar.gz --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml \
-  --cors "${RASA_CORS_ORIGINS:-http://localhost:8000}" "${api_args[@]}" &
+  --cors "${cors_origins[@]}" "${api_args[@]}" &
 rasa_pid=$!
 
 for _ in $(seq 1 240); do
@@ -44,6 +56,7 @@ done
 cat <<MSG
 
   Mentorwijzer is running.
+    Website chat:   http://localhost:$SERVICE_PORT/   (embed it on your site: /embed)
     Rasa server:    http://localhost:$RASA_PORT   (REST: POST /webhooks/rest/webhook)
     Action server:  http://localhost:$ACTIONS_PORT
     Lead service:   http://localhost:$SERVICE_PORT   (API docs: /docs, health: /health)

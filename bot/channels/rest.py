@@ -6,7 +6,8 @@ user's text on errors, and answers `[]` when something failed. Here:
 - the body must be a JSON object with a non-empty `sender` (else 400, in Dutch);
 - the message goes through `bot.message_guard` (length cap, no typed `/intent`);
 - every message gets at least one reply: an empty answer from Rasa means a
-  failed action or lock, and the user is told so instead of seeing nothing.
+  failed action or lock, and the user is told so instead of seeing nothing;
+- "1", "2", ... answer the buttons of the bot's last message (clients without buttons).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.tracker_buttons import resolve_numbered_reply
 from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard
 
 logger = logging.getLogger(__name__)
@@ -81,8 +83,9 @@ class GuardedRestInput(RestInput):
 
             collector = CollectingOutputChannel()
             try:
+                text = await resolve_numbered_reply(request.app.ctx.agent, sender, message.text)
                 await on_new_message(
-                    UserMessage(message.text, collector, sender,
+                    UserMessage(text, collector, sender,
                                 input_channel=self.name(), metadata=metadata)
                 )
             except Exception:

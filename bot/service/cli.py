@@ -9,7 +9,7 @@ import sys
 from bot.service.db import migrate
 from bot.service.db.session import make_engine, make_sessionmaker
 from bot.service.db.types import utcnow
-from bot.service.retention import purge_done_erasures, purge_expired
+from bot.service.retention import purge_channel_links, purge_done_erasures, purge_expired
 from bot.service.settings import get_settings
 
 
@@ -27,10 +27,12 @@ def run_purge() -> int:
             now = utcnow()
             erased = purge_expired(session, settings.retention_days, now)
             erasures = purge_done_erasures(session, settings.retention_days, now)
+            links = purge_channel_links(session, settings.retention_days, now)
     finally:
         engine.dispose()
     print(f"{erased.leads} lead(s) ouder dan {settings.retention_days} dagen verwijderd.")
     print(f"{erasures} afgehandeld(e) wisverzoek(en) ouder dan {settings.retention_days} dagen opgeruimd.")
+    print(f"{links} Telegram-koppeling(en) ouder dan {settings.retention_days} dagen opgeruimd.")
     return 0
 
 
@@ -38,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.service.cli", description="Mentorwijzer leadservice")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="alembic upgrade head on DATABASE_URL")
-    commands.add_parser("purge", help="delete leads and done erasure records older than RETENTION_DAYS")
+    commands.add_parser("purge", help="delete leads, done erasure records and channel links older than RETENTION_DAYS")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     return {"migrate": run_migrate, "purge": run_purge}[args.command]()

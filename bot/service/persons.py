@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.service.db.models import Lead, Notification
+from bot.service.db.models import ChannelLink, Lead, Notification
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,7 @@ CHUNK = 500
 class Erased:
     leads: int
     notifications: int
+    channel_links: int = 0
 
 
 def _matches(email: str | None, phone: str | None) -> ColumnElement[bool]:
@@ -57,5 +58,9 @@ def erase_person(session: Session, email: str | None, phone: str | None) -> Eras
 
 def erase_conversation(session: Session, conversation_id: str) -> Erased:
     """ "Vergeet mij" from the chat: the action server knows the conversation, not the e-mail."""
+    # The conversation's links go too: a linked Telegram chat then starts a new conversation.
+    links = session.execute(delete(ChannelLink).where(ChannelLink.conversation_id == conversation_id)).rowcount
     lead_ids = list(session.scalars(select(Lead.id).where(Lead.conversation_id == conversation_id)))
-    return erase_leads(session, lead_ids)
+    erased = erase_leads(session, lead_ids)  # commits the links' deletion with the leads'
+    erased.channel_links = links
+    return erased

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.service.db.models import ConversationErasure, Lead
+from bot.service.db.models import ChannelLink, ConversationErasure, Lead
 from bot.service.persons import Erased, erase_leads
 
 
@@ -25,5 +25,13 @@ def purge_done_erasures(session: Session, retention_days: int, now: datetime) ->
             ConversationErasure.done_at.is_not(None), ConversationErasure.done_at < cutoff
         )
     ).rowcount
+    session.commit()
+    return removed
+
+
+def purge_channel_links(session: Session, retention_days: int, now: datetime) -> int:
+    """Links created before the cutoff (used or not): the conversation they point to is as old."""
+    cutoff = (now - timedelta(days=retention_days)).timestamp()
+    removed = session.execute(delete(ChannelLink).where(ChannelLink.created_at < cutoff)).rowcount
     session.commit()
     return removed

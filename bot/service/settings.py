@@ -53,6 +53,20 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = Field(default=5, gt=0)
     notify_max_attempts: int = Field(default=8, ge=1)
 
+    # The chat widget on our own pages (bot/service/api/widget.py). The server URL is Rasa's
+    # socket.io channel as a visitor's browser reaches it; it also goes into the pages' CSP.
+    widget_server_url: Annotated[str, Field(pattern=r"^https?://[^\s/?#]+/?$")] = "http://localhost:5005"
+    widget_socket_path: Annotated[str, Field(pattern=r"^/[A-Za-z0-9._~/-]*$")] = "/socket.io/"
+    widget_title: str = Field(default="Mentorwijzer", min_length=1, max_length=60)
+    widget_subtitle: str = Field(default="Training, coaching of mentoring?", max_length=120)
+    widget_primary_color: Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")] = "#1f6f5c"
+    widget_opening_message: str = Field(
+        default="Hoi! Ik help je kiezen tussen training, coaching en mentoring. Vertel eens in je eigen woorden:"
+                " wat wil je ontwikkelen?",
+        max_length=500,
+    )
+    widget_privacy_url: Annotated[str, Field(pattern=r"^(https?://|/)\S*$")] | None = None
+
     @field_validator("mentor_emails", mode="before")
     @classmethod
     def split_mentor_emails(cls, value: object) -> object:
@@ -67,7 +81,7 @@ class Settings(BaseSettings):
             raise ValueError("MENTOR_EMAILS needs at least one address, comma-separated")
         return value
 
-    @field_validator("webhook_url", "smtp_username", "smtp_password", mode="before")
+    @field_validator("webhook_url", "smtp_username", "smtp_password", "widget_privacy_url", mode="before")
     @classmethod
     def empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -8,12 +8,21 @@ import pytest
 
 from tests.support.servers import MODEL
 from tests.support.stack import start_stack
+from tests.support.telegram_api import FakeBotApi, telegram_env
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+def telegram_api():
+    """A local Telegram Bot API; Rasa's Telegram channel talks to it (tests/e2e/test_telegram.py)."""
+    api = FakeBotApi().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, telegram_api):
     assert MODEL.exists(), "train the model first: make train"
-    started = start_stack(tmp_path_factory.mktemp("stack"))
+    started = start_stack(tmp_path_factory.mktemp("stack"), rasa_env=telegram_env(telegram_api))
     yield started
     started.stop()
 

@@ -177,6 +177,7 @@ def close_and_empty(app: FastAPI) -> None:
         connection.execute(text("DELETE FROM notifications"))
         connection.execute(text("DELETE FROM leads"))
         connection.execute(text("DELETE FROM conversation_erasures"))
+        connection.execute(text("DELETE FROM channel_links"))
         if inspect(connection).has_table("events"):
             connection.execute(text("DELETE FROM events"))
     app.state.engine.dispose()

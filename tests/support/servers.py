@@ -90,6 +90,7 @@ class RasaServer:
     action_url: str
     port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
 
     @property
@@ -106,6 +107,7 @@ class RasaServer:
             ACTION_ENDPOINT_URL=self.action_url,
             TRACKER_DB_DIALECT="sqlite",
             TRACKER_DB=str(self.tracker_db),
+            **self.env,
         )
         self.process = subprocess.Popen(
             [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL), "--port", str(self.port),
@@ -151,8 +153,12 @@ class ServiceServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def database(self) -> Path:
+        return self.workdir / "leads.db"
+
     def _env(self) -> dict[str, str]:
-        return base_env(DATABASE_URL=f"sqlite:///{self.workdir / 'leads.db'}", SERVICE_TOKEN=self.service_token,
+        return base_env(DATABASE_URL=f"sqlite:///{self.database}", SERVICE_TOKEN=self.service_token,
                         STAFF_TOKEN=self.staff_token, **self.env)
 
     def start(self) -> None:

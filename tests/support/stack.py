@@ -32,9 +32,12 @@ class Stack:
             part.stop()
 
 
-def start_stack(workdir: Path) -> Stack:
+def start_stack(workdir: Path, rasa_env: dict[str, str] | None = None) -> Stack:
+    """`rasa_env` adds settings for Rasa (e.g. a Telegram bot pointed at a local Bot API server)."""
     workdir.mkdir(parents=True, exist_ok=True)
     smtp = start_smtp_server()
+    # Rasa's port is chosen first: the service's widget page must know where the chat server is.
+    rasa = RasaServer(workdir, action_url="")
     service = ServiceServer(workdir, env={
         "ENVIRONMENT": "test",
         "SMTP_HOST": "127.0.0.1",
@@ -44,6 +47,7 @@ def start_stack(workdir: Path) -> Stack:
         # Rasa's tracker store below: "vergeet mij" erases the conversation there.
         "TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}",
         "CONVERSATION_ERASE_DELAY_SECONDS": "2",
+        "WIDGET_SERVER_URL": rasa.url,
     })
     service.start()
     # How the action server and the outbox worker reach the service; quick retries for tests.
@@ -59,6 +63,14 @@ def start_stack(workdir: Path) -> Stack:
     worker.start()
     actions = ActionServer(workdir, env=link)
     actions.start()
-    rasa = RasaServer(workdir, action_url=actions.url)
+    rasa.action_url = actions.url
+    rasa.env = {
+        # The widget page (served by the service) may open socket.io connections to Rasa.
+        "WIDGET_ALLOWED_ORIGINS": service.url,
+        # Channel links ("verder op Telegram") live in the service's database.
+        "DATABASE_URL": f"sqlite:///{service.database}",
+        "SERVICE_TOKEN": service.service_token,
+        **(rasa_env or {}),
+    }
     rasa.start()
     return Stack(smtp, service, worker, actions, rasa)

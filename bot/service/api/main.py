@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.service.api import health, leads, staff, transcripts
+from bot.service.api import health, leads, staff, transcripts, widget
 from bot.service.api.access_log import redact_access_log
 from bot.service.api.errors import install_error_handlers
 from bot.service.api.limits import BodySizeLimit
@@ -60,6 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     redact_access_log()
     install_error_handlers(app)
-    for router in (health.router, leads.router, staff.router, transcripts.router):
+    for router in (health.router, leads.router, staff.router, transcripts.router, widget.router):
         app.include_router(router)
     return app

@@ -1,11 +1,12 @@
-"""Our tables: leads (one per conversation), their outbox of notifications, conversation erasures."""
+"""Our tables: leads (one per conversation), their outbox of notifications, conversation erasures,
+channel links."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.service.db.base import Base
@@ -98,3 +99,21 @@ class ConversationErasure(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     events_erased: Mapped[int | None] = mapped_column(Integer)
+
+
+class ChannelLink(Base):
+    """A one-time link that moved (or may move) a web conversation to a Telegram chat.
+
+    Written by Rasa's process (`bot/channels/links.py`, SQLAlchemy Core); the service erases it with
+    the conversation and purges it after the retention period. Times are Unix seconds.
+    """
+
+    __tablename__ = "channel_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    created_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float)
+    claimed_at: Mapped[float | None] = mapped_column(Float)
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
