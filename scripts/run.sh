@@ -43,10 +43,16 @@ service_pid=$!
 worker_pid=$!
 trap 'kill $actions_pid $service_pid $worker_pid $mail_pid ${rasa_pid:-} 2>/dev/null || true' EXIT INT TERM
 
-IFS=, read -ra cors_origins <<< "${RASA_CORS_ORIGINS:-$WIDGET_ALLOWED_ORIGINS}"
+cors_args=()
+if [[ -n "${RASA_CORS_ORIGINS:-}" ]]; then
+  # Only for browsers that call Rasa's REST API directly. Not the widget's origins: socket.io
+  # answers CORS itself, and a second Access-Control-Allow-Origin header makes browsers refuse both.
+  IFS=, read -ra cors_origins <<< "$RASA_CORS_ORIGINS"
+  cors_args=(--cors "${cors_origins[@]}")
+fi
 .venv-rasa/bin/rasa run --model models/current.tar.gz --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml \
-  --cors "${cors_origins[@]}" "${api_args[@]}" &
+  "${cors_args[@]}" "${api_args[@]}" &
 rasa_pid=$!
 
 for _ in $(seq 1 240); do
