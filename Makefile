@@ -20,7 +20,7 @@ export TRACKER_DB ?= var/tracker.db
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
-.PHONY: help run test install spacy train validate test-unit test-service test-stories test-e2e test-browser chromium bench lint migrate purge chat shell clean
+.PHONY: help run test install spacy train validate test-unit test-service test-stories test-e2e test-browser chromium bench lint migrate purge staff-add staff-password staff-deactivate staff-list chat shell clean
 .DEFAULT_GOAL := help
 
 help: ## Show the targets
@@ -95,6 +95,19 @@ migrate: install ## Create or upgrade the lead database (SQLite by default, DATA
 
 purge: install ## Delete leads older than RETENTION_DAYS (schedule this daily)
 	$(APP_VENV)/bin/python -m bot.service.cli purge
+
+
+staff-add: install migrate ## Create a staff account: make staff-add EMAIL=a@b.nl NAME="Naam" ROLE=mentor|admin (asks the password)
+	$(APP_VENV)/bin/python -m bot.service.cli create-staff --email "$(EMAIL)" --name "$(NAME)" --role "$(or $(ROLE),mentor)"
+
+staff-password: install ## New password for a staff account (ends its sessions): make staff-password EMAIL=a@b.nl
+	$(APP_VENV)/bin/python -m bot.service.cli set-password --email "$(EMAIL)"
+
+staff-deactivate: install ## Deactivate a staff account and log it out everywhere: make staff-deactivate EMAIL=a@b.nl
+	$(APP_VENV)/bin/python -m bot.service.cli deactivate --email "$(EMAIL)"
+
+staff-list: install ## List the staff accounts
+	$(APP_VENV)/bin/python -m bot.service.cli list-staff
 
 chat: ## Talk to the running assistant in this terminal (over REST, as a visitor would)
 	@$(APP_VENV)/bin/python -m bot.cli_chat

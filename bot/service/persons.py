@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.service.auth import audit
+from bot.service.auth.principal import Principal
 from bot.service.db.models import ChannelLink, Lead, Notification
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,9 @@ def erase_person(session: Session, email: str | None, phone: str | None) -> Eras
 
 def erase_conversation(session: Session, conversation_id: str) -> Erased:
     """ "Vergeet mij" from the chat: the action server knows the conversation, not the e-mail."""
+    # The id in `detail`: a conversation id may fill `target`'s 255 characters on its own.
+    audit.record(session, Principal.visitor(), "conversation.erase", "conversation",
+                 {"conversation_id": conversation_id})
     # The conversation's links go too: a linked Telegram chat then starts a new conversation.
     links = session.execute(delete(ChannelLink).where(ChannelLink.conversation_id == conversation_id)).rowcount
     lead_ids = list(session.scalars(select(Lead.id).where(Lead.conversation_id == conversation_id)))

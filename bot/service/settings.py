@@ -11,7 +11,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # Placeholders keep development and tests zero-configuration; production must override them.
 PLACEHOLDER_SERVICE_TOKEN = "dev-service-token-change-me"
 PLACEHOLDER_STAFF_TOKEN = "dev-staff-token-change-me"
+PLACEHOLDER_STAFF_SECRET_KEY = "dev-staff-secret-key-change-me"
 MIN_PRODUCTION_TOKEN_LENGTH = 24
+MIN_PRODUCTION_SECRET_KEY_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -67,6 +69,18 @@ class Settings(BaseSettings):
     )
     widget_privacy_url: Annotated[str, Field(pattern=r"^(https?://|/)\S*$")] | None = None
 
+    # Staff accounts (bot/service/auth/): signs staff access tokens and the login session cookie.
+    staff_secret_key: SecretStr = SecretStr(PLACEHOLDER_STAFF_SECRET_KEY)
+    staff_token_lifetime_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    staff_session_hours: int = Field(default=8, ge=1, le=24 * 30)
+    # Secure flag on the session cookie; unset: on in production only (local http would lose it).
+    staff_cookie_secure: bool | None = None
+    # Wrong passwords per account and address; `memory://` counts per process, `redis://host:6379`
+    # shares the count between service instances.
+    rate_limit_storage_url: Annotated[str, Field(pattern=r"^(memory|redis|rediss|redis\+unix)://")] = "memory://"
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    login_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
     @field_validator("mentor_emails", mode="before")
     @classmethod
     def split_mentor_emails(cls, value: object) -> object:
@@ -81,7 +95,9 @@ class Settings(BaseSettings):
             raise ValueError("MENTOR_EMAILS needs at least one address, comma-separated")
         return value
 
-    @field_validator("webhook_url", "smtp_username", "smtp_password", "widget_privacy_url", mode="before")
+    @field_validator(
+        "webhook_url", "smtp_username", "smtp_password", "widget_privacy_url", "staff_cookie_secure", mode="before"
+    )
     @classmethod
     def empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -99,7 +115,17 @@ class Settings(BaseSettings):
                 raise ValueError(f"{name} must be set to a secret of at least {MIN_PRODUCTION_TOKEN_LENGTH} characters")
         if self.service_token.get_secret_value() == self.staff_token.get_secret_value():
             raise ValueError("SERVICE_TOKEN and STAFF_TOKEN must differ")
+        key = self.staff_secret_key.get_secret_value()
+        if key == PLACEHOLDER_STAFF_SECRET_KEY or len(key) < MIN_PRODUCTION_SECRET_KEY_LENGTH:
+            raise ValueError(f"STAFF_SECRET_KEY must be set to a secret of at least {MIN_PRODUCTION_SECRET_KEY_LENGTH} "
+                             "characters")
+        if key in (self.service_token.get_secret_value(), self.staff_token.get_secret_value()):
+            raise ValueError("STAFF_SECRET_KEY must differ from SERVICE_TOKEN and STAFF_TOKEN")
         return self
+
+    @property
+    def staff_cookie_https_only(self) -> bool:
+        return self.environment == "production" if self.staff_cookie_secure is None else self.staff_cookie_secure
 
 
 @lru_cache

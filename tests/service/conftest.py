@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
@@ -24,7 +25,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.service.api.main import create_app
+from bot.service.auth import accounts, passwords
 from bot.service.db import migrate
+from bot.service.db.models import StaffAccount
 from bot.service.settings import Settings
 from tests.service.rasa_tracker import RasaTracker, create_events_table
 from tests.support.mail import Mailbox
@@ -34,6 +37,8 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SERVICE_TOKEN = "test-service-token-0123456789abcdef"
 STAFF_TOKEN = "test-staff-token-0123456789abcdef"
+STAFF_SECRET_KEY = "test-staff-secret-key-0123456789abcdef"
+STAFF_PASSWORD = "fiets paraplu hagelslag 42"
 MENTORS = ["mentor1@mentorwijzer.test", "mentor2@mentorwijzer.test", "mentor3@mentorwijzer.test"]
 
 
@@ -157,6 +162,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         database_url=database_url,
         service_token=SERVICE_TOKEN,
         staff_token=STAFF_TOKEN,
+        staff_secret_key=STAFF_SECRET_KEY,
         smtp_host="127.0.0.1",
         smtp_port=free_port(),  # nothing listens: overridden where a test wants mail
         mentor_emails=MENTORS,
@@ -178,6 +184,8 @@ def close_and_empty(app: FastAPI) -> None:
         connection.execute(text("DELETE FROM leads"))
         connection.execute(text("DELETE FROM conversation_erasures"))
         connection.execute(text("DELETE FROM channel_links"))
+        connection.execute(text("DELETE FROM audit_log"))
+        connection.execute(text("DELETE FROM staff_accounts"))
         if inspect(connection).has_table("events"):
             connection.execute(text("DELETE FROM events"))
     app.state.engine.dispose()
@@ -205,3 +213,36 @@ def session(app: FastAPI) -> Iterator[Session]:
 
 SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+
+
+# --- staff accounts ----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[None]:
+    """Argon2id still, with the least memory and time: a production hash takes ~0.3 s, hundreds are made here."""
+    production = passwords.HASHER
+    passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords.HASHER = production
+
+
+@pytest.fixture
+def make_account(session: Session) -> Callable[..., StaffAccount]:
+    """A staff account in the test database, created as the CLI does it."""
+
+    def make(
+        email: str = "sanne@voorbeeld.nl", role: str = "mentor", name: str = "Sanne", password: str = STAFF_PASSWORD
+    ) -> StaffAccount:
+        account = accounts.create(session, email, name, role, password)
+        session.commit()
+        return account
+
+    return make
+
+
+def bearer(client: TestClient, email: str, password: str = STAFF_PASSWORD) -> dict[str, str]:
+    """Log in over the API (POST /api/auth/token): headers with the personal access token."""
+    response = client.post("/api/auth/token", data={"username": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

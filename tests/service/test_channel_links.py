@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.links import ChannelLinks, token_hash
 from bot.service import cli
-from bot.service.db.models import ChannelLink
+from bot.service.db.models import AuditEntry, ChannelLink
 from bot.service.db.types import utcnow
 from bot.service.settings import Settings, get_settings
 from tests.service.conftest import SERVICE
@@ -118,3 +118,21 @@ def test_purge_removes_links_past_retention(
     assert "1 Telegram-koppeling(en)" in capsys.readouterr().out
     session.expire_all()
     assert list(session.scalars(select(ChannelLink.conversation_id))) == ["web-new"]
+
+
+def test_forget_me_and_purge_are_in_the_audit_log(
+    client: TestClient, links: ChannelLinks, session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert client.delete("/api/conversations/web-anna", headers=SERVICE).status_code == 200
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["purge"]) == 0
+    finally:
+        get_settings.cache_clear()
+
+    session.expire_all()
+    entries = {entry.action: entry for entry in session.scalars(select(AuditEntry))}
+    assert entries["conversation.erase"].detail == {"conversation_id": "web-anna"}
+    assert entries["conversation.erase"].actor == "bezoeker (vergeet mij)"
+    assert entries["retention.purge"].detail["leads"] == 0

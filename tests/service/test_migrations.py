@@ -14,7 +14,15 @@ from bot.service.db import migrate
 from bot.service.db.session import engine_url
 from tests.service.rasa_tracker import create_events_table
 
-TABLES = {"leads", "notifications", "conversation_erasures", "channel_links", "alembic_version"}
+TABLES = {
+    "leads",
+    "notifications",
+    "conversation_erasures",
+    "channel_links",
+    "staff_accounts",
+    "audit_log",
+    "alembic_version",
+}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -37,11 +45,14 @@ def test_upgrade_downgrade_upgrade(empty_database: str) -> None:
     migrate.upgrade(empty_database)
     assert tables(empty_database) == TABLES
 
+    migrate.downgrade(empty_database, "0003")
+    assert tables(empty_database) == TABLES - {"staff_accounts", "audit_log"}
+
     migrate.downgrade(empty_database, "0002")
-    assert tables(empty_database) == TABLES - {"channel_links"}
+    assert tables(empty_database) == TABLES - {"staff_accounts", "audit_log", "channel_links"}
 
     migrate.downgrade(empty_database, "0001")
-    assert tables(empty_database) == TABLES - {"conversation_erasures", "channel_links"}
+    assert tables(empty_database) == TABLES - {"staff_accounts", "audit_log", "conversation_erasures", "channel_links"}
 
     migrate.downgrade(empty_database, "base")
     assert tables(empty_database) <= {"alembic_version"}

@@ -47,7 +47,9 @@ def test_production_refuses_weak_tokens(tokens: dict[str, str]) -> None:
 
 
 def test_production_accepts_real_tokens() -> None:
-    settings = Settings(environment="production", service_token=STRONG, staff_token=STRONG + "x")
+    settings = Settings(
+        environment="production", service_token=STRONG, staff_token=STRONG + "x", staff_secret_key=STRONG + "y"
+    )
     assert settings.environment == "production"
 
 

@@ -1,4 +1,6 @@
-"""Dependencies shared by the routers: settings, database session, tracker store, bearer-token checks."""
+"""Dependencies shared by the routers: settings, database session, tracker store, the service token check.
+
+Staff credentials (accounts, tokens, STAFF_TOKEN, roles) are checked in bot/service/auth/deps.py."""
 
 from __future__ import annotations
 
@@ -30,7 +32,6 @@ TrackerDep = Annotated[TrackerStore, Depends(get_tracker)]
 
 # auto_error=False: we answer 401 ourselves, in Dutch, with WWW-Authenticate.
 _service_bearer = HTTPBearer(auto_error=False, scheme_name="ServiceToken", description="Token of the action server")
-_staff_bearer = HTTPBearer(auto_error=False, scheme_name="StaffToken", description="Token of staff (mentors, HR)")
 
 
 def _check(credentials: HTTPAuthorizationCredentials | None, expected: str) -> None:
@@ -47,9 +48,3 @@ def require_service_token(
     settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_service_bearer)]
 ) -> None:
     _check(credentials, settings.service_token.get_secret_value())
-
-
-def require_staff_token(
-    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_staff_bearer)]
-) -> None:
-    _check(credentials, settings.staff_token.get_secret_value())

@@ -7,10 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.service.api import health, leads, staff, transcripts, widget
+from bot.service.api import auth, health, leads, staff, staff_pages, transcripts, widget
 from bot.service.api.access_log import redact_access_log
 from bot.service.api.errors import install_error_handlers
 from bot.service.api.limits import BodySizeLimit
+from bot.service.auth import sessions as staff_sessions
+from bot.service.auth.deps import LoginRequired
+from bot.service.auth.throttle import LoginThrottle
 from bot.service.db.session import make_engine, make_sessionmaker
 from bot.service.notify.worker import Dispatcher
 from bot.service.settings import Settings, get_settings
@@ -19,7 +22,9 @@ from bot.service.tracker.store import TrackerStore
 DESCRIPTION = """
 Neemt warme leads aan van de Mentorwijzer-assistent, bewaart ze (alleen na toestemming)
 en meldt ze aan een mentor. Staff bekijkt en beheert leads en handelt inzage- en
-verwijderverzoeken af. Elk /api-endpoint vraagt een Bearer-token (SERVICE_TOKEN of STAFF_TOKEN).
+verwijderverzoeken af. Elk /api-endpoint vraagt een Bearer-token: SERVICE_TOKEN voor de
+actieserver; voor staff een persoonlijk toegangstoken van POST /api/auth/token (rol mentor of
+admin), of STAFF_TOKEN voor automatisering (beheerdersrechten, geen persoon).
 """
 
 
@@ -57,9 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = sessions
     app.state.tracker = tracker
     app.state.dispatcher = None
-    app.add_middleware(BodySizeLimit)
+    app.state.login_throttle = LoginThrottle(settings)
+    staff_sessions.install(app, settings)
+    app.add_middleware(BodySizeLimit)  # added last: runs first, before any body is read
     redact_access_log()
     install_error_handlers(app)
-    for router in (health.router, leads.router, staff.router, transcripts.router, widget.router):
+    app.add_exception_handler(LoginRequired, staff_pages.redirect_to_login)
+    routers = (health.router, leads.router, staff.router, transcripts.router, auth.auth_router, auth.admin_router,
+               staff_pages.router, widget.router)
+    for router in routers:
         app.include_router(router)
     return app

@@ -1,4 +1,8 @@
-"""Staff endpoints: review and update leads, see failed notifications, export and erase a person."""
+"""Staff endpoints: review and update leads, see failed notifications, export and erase a person.
+
+Mentors (and admins) read and update leads; only admins export or erase, and each export and
+erase is written to the audit log in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.service import leads, persons
-from bot.service.api.deps import SessionDep, SettingsDep, require_staff_token
+from bot.service.api.deps import SessionDep, SettingsDep
 from bot.service.api.errors import ApiError
 from bot.service.api.responses import problems
+from bot.service.auth import audit
+from bot.service.auth.deps import AdminDep, require_staff
 from bot.service.db.models import Lead, Notification
 from bot.service.schemas import (
     ErasureResult,
@@ -25,11 +31,13 @@ from bot.service.schemas import (
     NotificationPublic,
     PersonExport,
     PersonLead,
+    Problem,
     Recommendation,
 )
 from bot.service.validation import as_utc, normalise_phone
 
-router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff_token)])
+router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff("mentor"))])
+ADMIN_ONLY = {403: {"model": Problem, "description": "Alleen voor beheerders (admin)"}}
 
 LeadId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Lead id")]  # PostgreSQL integer range
 QueryTime = Annotated[datetime | None, Query(), AfterValidator(lambda value: value and as_utc(value))]
@@ -50,6 +58,16 @@ def _person(email: str | None, phone: str | None) -> tuple[str | None, str | Non
     if not email and not phone:
         raise ApiError(status_code=422, detail="Geef een e-mailadres of een telefoonnummer.")
     return email, phone
+
+
+def _searched_by(email: str | None, phone: str | None) -> list[str]:
+    # The audit log says how a person was looked up, never the address or number itself.
+    return [kind for kind, value in (("email", email), ("phone", phone)) if value]
+
+
+def _lead_targets(lead_ids: list[int]) -> str | None:
+    target = "leads:" + ",".join(str(lead_id) for lead_id in lead_ids)
+    return target if lead_ids and len(target) <= 255 else None  # all ids are in `detail` too
 
 
 @router.get("/leads", response_model=LeadPage, responses=problems(401, 422), summary="Leads bekijken en filteren")
@@ -98,6 +116,19 @@ def update_lead(lead_id: LeadId, update: LeadUpdate, session: SessionDep) -> Lea
         raise ApiError(status_code=409, detail=f"Deze statuswijziging kan niet: {exc}.") from None
 
 
+@router.delete(
+    "/leads/{lead_id}",
+    response_model=ErasureResult,
+    responses=problems(401, 404, 422) | ADMIN_ONLY,
+    summary="Eén lead wissen, met de meldingen erbij (beheerders)",
+)
+def erase_lead(lead_id: LeadId, session: SessionDep, actor: AdminDep) -> ErasureResult:
+    _get_lead(session, lead_id)
+    audit.record(session, actor, "lead.erase", f"lead:{lead_id}", {"lead_ids": [lead_id]})
+    erased = persons.erase_leads(session, [lead_id])  # commits the audit entry with the erasure
+    return ErasureResult(leads=erased.leads, notifications=erased.notifications)
+
+
 @router.post(
     "/leads/{lead_id}/mentor-response",
     response_model=LeadStaff,
@@ -134,22 +165,34 @@ def list_notifications(
 @router.get(
     "/persons/export",
     response_model=PersonExport,
-    responses=problems(401, 422),
-    summary="Alle gegevens van één persoon (inzageverzoek)",
+    responses=problems(401, 422) | ADMIN_ONLY,
+    summary="Alle gegevens van één persoon (inzageverzoek; beheerders)",
 )
-def export_person(session: SessionDep, email: PersonEmail = None, phone: PersonPhone = None) -> PersonExport:
+def export_person(
+    session: SessionDep, actor: AdminDep, email: PersonEmail = None, phone: PersonPhone = None
+) -> PersonExport:
     email, phone = _person(email, phone)
     found = persons.find_leads(session, email, phone)
-    return PersonExport(leads=[PersonLead.model_validate(lead) for lead in found])
+    export = PersonExport(leads=[PersonLead.model_validate(lead) for lead in found])
+    lead_ids = [lead.id for lead in found]
+    detail = {"lead_ids": lead_ids, "searched_by": _searched_by(email, phone)}
+    audit.record(session, actor, "person.export", _lead_targets(lead_ids), detail)
+    session.commit()  # no export leaves the service unrecorded
+    return export
 
 
 @router.delete(
     "/persons",
     response_model=ErasureResult,
-    responses=problems(401, 422),
-    summary="Alle gegevens van één persoon wissen (verwijderverzoek)",
+    responses=problems(401, 422) | ADMIN_ONLY,
+    summary="Alle gegevens van één persoon wissen (verwijderverzoek; beheerders)",
 )
-def erase_person(session: SessionDep, email: PersonEmail = None, phone: PersonPhone = None) -> ErasureResult:
+def erase_person(
+    session: SessionDep, actor: AdminDep, email: PersonEmail = None, phone: PersonPhone = None
+) -> ErasureResult:
     email, phone = _person(email, phone)
-    erased = persons.erase_person(session, email, phone)
+    lead_ids = [lead.id for lead in persons.find_leads(session, email, phone)]
+    detail = {"lead_ids": lead_ids, "searched_by": _searched_by(email, phone)}
+    audit.record(session, actor, "person.erase", _lead_targets(lead_ids), detail)
+    erased = persons.erase_leads(session, lead_ids)  # commits the audit entry with the erasure
     return ErasureResult(leads=erased.leads, notifications=erased.notifications)

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends
 from pydantic import AnyHttpUrl
 
 from bot.service import leads, transcript
-from bot.service.api.deps import SessionDep, TrackerDep, require_staff_token
+from bot.service.api.deps import SessionDep, TrackerDep
 from bot.service.api.errors import ApiError
 from bot.service.api.params import ConversationIdPath
 from bot.service.api.responses import problems
+from bot.service.auth.deps import require_staff
 from bot.service.schemas import LeadLink, Transcript
 
-router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff_token)])
+router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff("mentor"))])
 
 TRANSCRIPT_ROUTE = "conversation_transcript"
 MAX_URL_LENGTH = 2048  # leads.transcript_url

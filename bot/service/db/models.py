@@ -1,5 +1,5 @@
 """Our tables: leads (one per conversation), their outbox of notifications, conversation erasures,
-channel links."""
+channel links, staff accounts and the audit log."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.service.db.types import UTCDateTime, utcnow
 LEAD_STATUSES = ("new", "contacted", "matched", "closed")
 MENTOR_RESPONSES = ("pending", "accepted", "declined")
 CHANNELS = ("email", "webhook")
+STAFF_ROLES = ("mentor", "admin")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -117,3 +118,41 @@ class ChannelLink(Base):
     expires_at: Mapped[float] = mapped_column(Float)
     claimed_at: Mapped[float | None] = mapped_column(Float)
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class StaffAccount(Base):
+    """A person who reviews leads (mentor) or also erases data and manages accounts (admin).
+
+    Created with `python -m bot.service.cli create-staff`. `credentials_version` goes up on every
+    password change and deactivation: tokens and sessions issued before then stop working.
+    """
+
+    __tablename__ = "staff_accounts"
+    __table_args__ = (CheckConstraint(_one_of("role", STAFF_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, PHC string
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    credentials_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who erased or exported what, when. Ids only in `target` and `detail`, never personal data.
+
+    `actor` is a label that outlives the account (an e-mail address, or "STAFF_TOKEN" for automation).
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(String(255))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
