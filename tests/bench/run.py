@@ -4,7 +4,8 @@
   over the intents and a confusion-matrix picture (Rasa's own `rasa test nlu`).
 - The scripted personas (tests/support/personas.py) against the real servers:
   how many get the advice the sources lead to, and user turns after the opening.
-- Per-message latency over REST (p50/p95), sequential, as a visitor sees it.
+- Per-message latency over REST (p50/p95), sequential, as a visitor sees it; the same over the
+  widget's socket.io channel and Telegram's webhook (local Bot API server).
 - Leads per second and p95 of `POST /api/leads` on the lead service (SQLite).
 - The hand-off: "ja, verstuur maar" until the reference, and until the mentor's e-mail arrives.
 - Training time of the full model from scratch (skip with BENCH_SKIP_TRAIN=1).
@@ -24,11 +25,12 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from tests.bench import handoff, lead_service
+from tests.bench import channels, handoff, lead_service
 from tests.support.conversation import run_persona
 from tests.support.personas import PERSONAS
 from tests.support.servers import MODEL, ROOT, base_env
 from tests.support.stack import Stack, start_stack
+from tests.support.telegram_api import FakeBotApi, telegram_env
 
 DOCS = ROOT / "docs"
 RASA = str(ROOT / ".venv-rasa/bin/rasa")
@@ -98,7 +100,8 @@ def training_time(workdir: Path) -> float | None:
     return time.perf_counter() - started
 
 
-def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict, handoffs: dict) -> None:
+def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict, handoffs: dict,
+                 channel_latency: dict[str, list[float]]) -> None:
     outcomes = conv["outcomes"]
     right = sum(1 for o in outcomes if o[4])
     turns = [o[1] for o in outcomes if o[1] is not None]
@@ -134,6 +137,10 @@ def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict
     lines += ["", "## Latency per message (REST, sequential, SQLite tracker store)", "",
               f"- {len(lat)} messages: p50 **{percentile(lat, 50):.0f} ms**, p95 **{percentile(lat, 95):.0f} ms** "
               f"(p95 < 300 ms), max {max(lat):.0f} ms", ""]
+    for name, values in channel_latency.items():
+        lines += [f"- {name}, {len(values)} messages: p50 **{percentile(values, 50):.0f} ms**, "
+                  f"p95 **{percentile(values, 95):.0f} ms**, max {max(values):.0f} ms"]
+    lines += [""]
     lines += ["## Lead service (`POST /api/leads`, uvicorn, SQLite file, dispatcher off)", "",
               f"- One client, {len(leads['sequential'])} leads: **{leads['sequential_rate']:.0f} leads/s** "
               f"(>= 200/s), p50 {percentile(leads['sequential'], 50):.1f} ms, "
@@ -156,15 +163,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         nlu = nlu_heldout(workdir)
-        stack = start_stack(workdir / "stack")
+        telegram_api = FakeBotApi().start()
+        stack = start_stack(workdir / "stack", rasa_env=telegram_env(telegram_api))
         try:
             conv = personas_and_latency(stack)
+            channel_latency = {
+                "Widget (socket.io over a websocket, message until `bot_done`)":
+                    channels.widget_latency(stack, LATENCY_MESSAGES),
+                "Telegram (webhook update until answered, replies at the local Bot API)":
+                    channels.telegram_latency(stack, telegram_api, LATENCY_MESSAGES),
+            }
             handoffs = handoff.measure(stack)
         finally:
             stack.stop()
+            telegram_api.stop()
         leads = lead_service.measure(workdir)
         train_seconds = training_time(workdir)
-        write_report(nlu, conv, train_seconds, leads, handoffs)
+        write_report(nlu, conv, train_seconds, leads, handoffs, channel_latency)
     print((DOCS / "benchmarks.md").read_text())
 
 
