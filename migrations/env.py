@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import make_url
 
+from bot.service.db import conversation_models, models  # noqa: F401  (register the tables)
 from bot.service.db.base import Base
-from bot.service.db.models import ConversationErasure, Lead, Notification  # noqa: F401  (register the tables)
 from bot.service.db.session import engine_url
 from bot.service.settings import get_settings
 

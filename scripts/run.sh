@@ -21,12 +21,6 @@ if [[ -z "${WIDGET_SESSION_SECRET:-}" ]]; then
   export WIDGET_SESSION_SECRET
 fi
 
-api_args=()
-if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
-  # The HTTP API (trackers, model loading) exists only behind a token.
-  api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
-fi
-
 mail_pid=
 if [[ -z "${SMTP_HOST:-}" ]]; then
   # No mail server configured: a local one keeps the mentors' e-mails in var/mail (a maildir) to read.
@@ -43,16 +37,7 @@ service_pid=$!
 worker_pid=$!
 trap 'kill $actions_pid $service_pid $worker_pid $mail_pid ${rasa_pid:-} 2>/dev/null || true' EXIT INT TERM
 
-cors_args=()
-if [[ -n "${RASA_CORS_ORIGINS:-}" ]]; then
-  # Only for browsers that call Rasa's REST API directly. Not the widget's origins: socket.io
-  # answers CORS itself, and a second Access-Control-Allow-Origin header makes browsers refuse both.
-  IFS=, read -ra cors_origins <<< "$RASA_CORS_ORIGINS"
-  cors_args=(--cors "${cors_origins[@]}")
-fi
-.venv-rasa/bin/rasa run --model models/current.tar.gz --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml \
-  "${cors_args[@]}" "${api_args[@]}" &
+RASA_PORT="$RASA_PORT" scripts/rasa-server.sh &
 rasa_pid=$!
 
 for _ in $(seq 1 240); do

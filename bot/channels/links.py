@@ -48,6 +48,8 @@ def token_hash(token: str) -> str:
 def engine_url(url: str) -> sa.engine.URL:
     """The service names psycopg 3; Rasa's environment only has psycopg2."""
     parsed = make_url(url)
+    if parsed.drivername == "postgres":  # Heroku-style URLs; SQLAlchemy 1.4 knows only "postgresql"
+        parsed = parsed.set(drivername="postgresql")
     if parsed.drivername == "postgresql+psycopg" and importlib.util.find_spec("psycopg") is None:
         parsed = parsed.set(drivername="postgresql+psycopg2")
     return parsed

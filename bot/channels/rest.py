@@ -23,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.request_body import BodyProblem, json_object
 from bot.channels.tracker_buttons import resolve_numbered_reply
 from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard
 
@@ -62,13 +63,10 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if len(request.body or b"") > MAX_BODY_BYTES:
+            body = json_object(request, MAX_BODY_BYTES)
+            if body is BodyProblem.TOO_LARGE:
                 return _error(413, "Dit bericht is te groot.")
-            try:
-                body = request.json
-            except Exception:  # sanic raises its own error type on bad JSON
-                body = None
-            if not isinstance(body, dict):
+            if body is BodyProblem.NOT_AN_OBJECT:
                 return _error(400, "Stuur een JSON-object met 'sender' en 'message'.")
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:

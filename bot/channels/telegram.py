@@ -35,6 +35,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.links import ChannelLinks
 from bot.channels.numbered import numbered_text
+from bot.channels.request_body import BodyProblem, json_object
 from bot.channels.telegram_api import TelegramApi, TelegramApiError, TelegramUnavailable
 from bot.channels.telegram_setup import TelegramConfigError, TelegramSettings, set_webhook_params
 from bot.channels.telegram_updates import (
@@ -224,13 +225,10 @@ class TelegramChannel(InputChannel):
                 return _error(404, "Telegram is op deze server niet ingesteld.")
             if not self._secret_matches(request.headers.get(SECRET_HEADER)):
                 return _error(403, "Onjuist of ontbrekend geheim.")
-            if len(request.body or b"") > MAX_BODY_BYTES:
+            body = json_object(request, MAX_BODY_BYTES)
+            if body is BodyProblem.TOO_LARGE:
                 return _error(413, "Deze update is te groot.")
-            try:
-                body = request.json
-            except Exception:  # sanic raises its own error type on bad JSON
-                body = None
-            if not isinstance(body, dict):
+            if body is BodyProblem.NOT_AN_OBJECT:
                 return _error(400, "Stuur een Telegram-update als JSON-object.")
             update = parse_update(body)
             if update.update_id is not None and not self._seen.add(update.update_id):

@@ -63,4 +63,5 @@ class LeadDraft:
 def transcript_url(base_url: str | None, conversation_id: str) -> str | None:
     if not base_url:
         return None
-    return f"{base_url.rstrip('/')}/api/staff/conversations/{quote(conversation_id, safe='')}/transcript"
+    # The staff page (login, then the visitor's latest conversation), not the bearer-token API.
+    return f"{base_url.rstrip('/')}/staff/gesprekken/bezoeker/{quote(conversation_id, safe='')}"

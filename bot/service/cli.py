@@ -18,13 +18,15 @@ from bot.service.auth import accounts, audit
 from bot.service.auth.passwords import WeakPassword
 from bot.service.auth.principal import Principal
 from bot.service.auth.schemas import DisplayName
+from bot.service.conversations.indexer import catch_up
 from bot.service.db import migrate
 from bot.service.db.models import STAFF_ROLES, StaffAccount
 from bot.service.db.session import make_engine, make_sessionmaker
 from bot.service.db.types import utcnow
-from bot.service.retention import purge_channel_links, purge_done_erasures, purge_expired
+from bot.service.retention import purge_channel_links, purge_conversations, purge_done_erasures, purge_expired
 from bot.service.schemas import Email
 from bot.service.settings import get_settings
+from bot.service.tracker.store import TrackerStore
 
 
 class CommandError(Exception):
@@ -52,16 +54,29 @@ def run_purge(args: argparse.Namespace) -> int:
     with database() as session:
         now = utcnow()
         erased = purge_expired(session, settings.retention_days, now)
+        visitors = _purge_conversations(session, settings.retention_days, now)
         erasures = purge_done_erasures(session, settings.retention_days, now)
         links = purge_channel_links(session, settings.retention_days, now)
         audit.record(session, Principal.command_line(), "retention.purge", detail={
-            "retention_days": settings.retention_days, "leads": erased.leads,
+            "retention_days": settings.retention_days, "leads": erased.leads, "visitors": visitors,
             "erasure_records": erasures, "channel_links": links})
         session.commit()
     print(f"{erased.leads} lead(s) ouder dan {settings.retention_days} dagen verwijderd.")
+    print(f"Gesprekken van {visitors} bezoeker(s) die langer dan {settings.retention_days} dagen weg zijn verwijderd.")
     print(f"{erasures} afgehandeld(e) wisverzoek(en) ouder dan {settings.retention_days} dagen opgeruimd.")
     print(f"{links} Telegram-koppeling(en) ouder dan {settings.retention_days} dagen opgeruimd.")
     return 0
+
+
+def _purge_conversations(session: Session, retention_days: int, now) -> int:
+    """Index first, so a conversation Rasa stored since the service last looked is judged too."""
+    settings = get_settings()
+    tracker = TrackerStore(settings.tracker_database_url)
+    try:
+        catch_up(make_sessionmaker(session.get_bind()), tracker)
+        return purge_conversations(session, tracker, retention_days, now)
+    finally:
+        tracker.dispose()
 
 
 # --- staff accounts ----------------------------------------------------------------------------

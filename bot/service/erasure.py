@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.service import persons
+from bot.service.conversations import rows as conversation_rows
 from bot.service.db.models import ConversationErasure
 from bot.service.db.types import utcnow
 from bot.service.settings import Settings
@@ -98,6 +99,7 @@ def _erase_one(session: Session, tracker: TrackerStore, erasure_id: int, now: da
         return False
     erasure.done_at = now
     erasure.events_erased = events
+    conversation_rows.delete_rows(session, [conversation_id])  # rows the indexer made of a late turn
     session.commit()
     log.info("conversation %s: %s event(s) erased from the tracker store", conversation_id, events)
     return True

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.service.auth import audit
 from bot.service.auth.principal import Principal
+from bot.service.conversations import rows as conversation_rows
 from bot.service.db.models import ChannelLink, Lead, Notification
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
     # The id in `detail`: a conversation id may fill `target`'s 255 characters on its own.
     audit.record(session, Principal.visitor(), "conversation.erase", "conversation",
                  {"conversation_id": conversation_id})
+    # Off the staff list at once; the events follow (erasure.erase_due), taking any rows again.
+    conversation_rows.delete_rows(session, [conversation_id])
     # The conversation's links go too: a linked Telegram chat then starts a new conversation.
     links = session.execute(delete(ChannelLink).where(ChannelLink.conversation_id == conversation_id)).rowcount
     lead_ids = list(session.scalars(select(Lead.id).where(Lead.conversation_id == conversation_id)))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.service.conversations.rows import delete_rows
+from bot.service.db.conversation_models import Conversation
 from bot.service.db.models import ChannelLink, ConversationErasure, Lead
-from bot.service.persons import Erased, erase_leads
+from bot.service.persons import CHUNK, Erased, erase_leads
+from bot.service.tracker.store import TrackerStore
 
 
 def purge_expired(session: Session, retention_days: int, now: datetime) -> Erased:
@@ -35,3 +38,23 @@ def purge_channel_links(session: Session, retention_days: int, now: datetime) ->
     removed = session.execute(delete(ChannelLink).where(ChannelLink.created_at < cutoff)).rowcount
     session.commit()
     return removed
+
+
+def purge_conversations(session: Session, tracker: TrackerStore, retention_days: int, now: datetime) -> int:
+    """Visitors whose last conversation ended before the cutoff: all their events and rows.
+
+    Whole senders only: Rasa appends to a sender's events by counting the rows it holds, so
+    deleting an old session while a newer one stays would make Rasa save that one again.
+    """
+    cutoff = now - timedelta(days=retention_days)
+    senders = list(session.scalars(
+        select(Conversation.sender_id).group_by(Conversation.sender_id)
+        .having(func.max(Conversation.last_active_at) < cutoff)
+    ))
+    for start in range(0, len(senders), CHUNK):
+        chunk = senders[start : start + CHUNK]
+        delete_rows(session, chunk)
+        session.commit()
+        for sender in chunk:
+            tracker.erase(sender)
+    return len(senders)

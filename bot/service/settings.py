@@ -23,9 +23,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///var/mentorwijzer.db"
-    # Rasa's SQL tracker store (`make run`: TRACKER_DB=var/tracker.db): read for transcripts,
-    # erased on request. Never migrated by us.
-    tracker_database_url: str = "sqlite:///var/tracker.db"
+    # Rasa's SQL tracker store: read for the staff screens, erased on request, never migrated by
+    # us. Unset: the service's own database, where Rasa keeps it by default (endpoints.yml).
+    tracker_database_url: str = ""
 
     # Bearer tokens: the action server calls /api/leads, staff call /api/staff/*.
     service_token: SecretStr = SecretStr(PLACEHOLDER_SERVICE_TOKEN)
@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     @classmethod
     def empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def tracker_in_service_database(self) -> Settings:
+        if not self.tracker_database_url:
+            self.tracker_database_url = self.database_url
+        return self
 
     @model_validator(mode="after")
     def refuse_placeholders_in_production(self) -> Settings:

@@ -7,6 +7,8 @@
 - Per-message latency over REST (p50/p95), sequential, as a visitor sees it; the same over the
   widget's socket.io channel and Telegram's webhook (local Bot API server).
 - Leads per second and p95 of `POST /api/leads` on the lead service (SQLite).
+- Staff screens with 10,000 stored conversations: indexing them, the list's first page, a
+  filtered search, opening one of 200 events, the dashboard (SQLite, and PostgreSQL when reachable).
 - The hand-off: "ja, verstuur maar" until the reference, and until the mentor's e-mail arrives.
 - Training time of the full model from scratch (skip with BENCH_SKIP_TRAIN=1).
 """
@@ -25,7 +27,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from tests.bench import channels, handoff, lead_service
+from tests.bench import channels, handoff, lead_service, staff_screens
 from tests.support.conversation import run_persona
 from tests.support.personas import PERSONAS
 from tests.support.servers import MODEL, ROOT, base_env
@@ -101,7 +103,7 @@ def training_time(workdir: Path) -> float | None:
 
 
 def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict, handoffs: dict,
-                 channel_latency: dict[str, list[float]]) -> None:
+                 channel_latency: dict[str, list[float]], screens: dict | None = None) -> None:
     outcomes = conv["outcomes"]
     right = sum(1 for o in outcomes if o[4])
     turns = [o[1] for o in outcomes if o[1] is not None]
@@ -148,6 +150,8 @@ def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict
               f"- {lead_service.CLIENTS} clients at once, {len(leads['parallel'])} leads: "
               f"**{leads['parallel_rate']:.0f} leads/s**, p50 {percentile(leads['parallel'], 50):.1f} ms, "
               f"p95 **{percentile(leads['parallel'], 95):.1f} ms**", ""]
+    if screens is not None:
+        lines += staff_screens.markdown(screens)
     confirm, notified = handoffs["confirm"], handoffs["notified"]
     lines += ["## Hand-off to a mentor (whole stack: Rasa, actions, lead service, SMTP)", "",
               f"- {len(confirm)} hand-offs. \"Ja, verstuur maar\" until the reply with the reference: "
@@ -178,8 +182,9 @@ def main() -> None:
             stack.stop()
             telegram_api.stop()
         leads = lead_service.measure(workdir)
+        screens = staff_screens.measure(workdir / "staff-screens")
         train_seconds = training_time(workdir)
-        write_report(nlu, conv, train_seconds, leads, handoffs, channel_latency)
+        write_report(nlu, conv, train_seconds, leads, handoffs, channel_latency, screens)
     print((DOCS / "benchmarks.md").read_text())
 
 

@@ -136,7 +136,7 @@ def test_vergeet_mij_erases_the_lead_and_the_conversation(rasa, service, sender,
     assert leads_of(service, sender) == []
 
     def events_left() -> int:
-        with sqlite3.connect(rasa.tracker_db) as db:
+        with sqlite3.connect(service.database) as db:
             return db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
 
     wait_until(lambda: events_left() == 0, what="the conversation to be erased")

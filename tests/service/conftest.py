@@ -184,6 +184,11 @@ def close_and_empty(app: FastAPI) -> None:
         connection.execute(text("DELETE FROM leads"))
         connection.execute(text("DELETE FROM conversation_erasures"))
         connection.execute(text("DELETE FROM channel_links"))
+        connection.execute(text("DELETE FROM message_flags"))
+        connection.execute(text("DELETE FROM conversation_notes"))
+        connection.execute(text("DELETE FROM conversation_tags"))
+        connection.execute(text("DELETE FROM conversations"))
+        connection.execute(text("DELETE FROM conversation_index_state"))
         connection.execute(text("DELETE FROM audit_log"))
         connection.execute(text("DELETE FROM staff_accounts"))
         if inspect(connection).has_table("events"):

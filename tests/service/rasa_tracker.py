@@ -25,6 +25,8 @@ events = Table(
     Column("intent_name", String(255)),
     Column("action_name", String(255)),
     Column("data", Text),
+    # As bot/tracker_store.py creates it on SQLite: ids of erased rows are never handed out again.
+    sqlite_autoincrement=True,
 )
 
 T0 = 1_795_000_000.0  # 2026-11-18T11:06:40Z

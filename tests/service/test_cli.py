@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,11 +15,15 @@ from sqlalchemy import create_engine, inspect, select, update
 from sqlalchemy.orm import Session
 
 from bot.service import cli
+from bot.service.db.conversation_models import Conversation
 from bot.service.db.models import ConversationErasure, Lead, Notification
 from bot.service.db.types import utcnow
 from bot.service.settings import Settings, get_settings
 from tests.service.conftest import SERVICE
 from tests.service.factories import lead_payload
+from tests.service.rasa_tracker import RasaTracker, action, user
+
+DAY = 86_400
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def environment(monkeypatch: pytest.MonkeyPatch, settings: Settings):
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", settings.tracker_database_url)
     monkeypatch.setenv("RETENTION_DAYS", "365")
     get_settings.cache_clear()
     yield
@@ -83,6 +89,29 @@ def test_purge_tidies_done_erasures_past_retention(
     session.expire_all()
     left = session.scalars(select(ConversationErasure.conversation_id).order_by(ConversationErasure.id))
     assert list(left) == ["recent-done", "old-pending"]
+
+
+def test_purge_removes_visitors_gone_longer_than_the_retention_period(
+    session: Session, rasa: RasaTracker, environment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = time.time()
+    year_and_more, last_week = now - 400 * DAY, now - 7 * DAY
+
+    def visit(sender: str, at: float) -> None:
+        rasa.save(sender, action("action_session_start", at),
+                  user("ik wil leren presenteren", "need_skill", 0.9, at + 1))
+
+    visit("long-gone", year_and_more)
+    visit("came-back", year_and_more)
+    visit("came-back", last_week)  # a new session: the whole visitor stays (Rasa counts their rows)
+    visit("recent", last_week)
+
+    assert cli.main(["purge"]) == 0
+
+    assert "Gesprekken van 1 bezoeker(s)" in capsys.readouterr().out
+    assert (rasa.count("long-gone"), rasa.count("came-back"), rasa.count("recent")) == (0, 4, 2)
+    session.expire_all()
+    assert sorted(session.scalars(select(Conversation.sender_id))) == ["came-back", "came-back", "recent"]
 
 
 def test_migrate_command_creates_the_schema(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from bot.service.settings import Settings
 from tests.service.conftest import SERVICE, STAFF, close_and_empty, free_port
 from tests.service.factories import lead_payload
 from tests.service.rasa_tracker import T0, RasaTracker, action, bot, slot, user
+from tests.service.test_auth_pages import open_login_form, submit
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -334,7 +335,7 @@ def test_an_erased_conversation_is_gone_from_the_transcript(
     assert gone.status_code == 404
 
 
-def test_new_lead_links_its_transcript(client: TestClient, rasa: RasaTracker) -> None:
+def test_new_lead_links_its_transcript(client: TestClient, rasa: RasaTracker, make_account) -> None:
     lead = hand_over(client, transcript_url=None, conversation_id="link me/1")
     a_conversation(rasa, "link me/1")
     given = hand_over(client, transcript_url="https://mentorwijzer.example/staff/transcripts/x")
@@ -342,13 +343,18 @@ def test_new_lead_links_its_transcript(client: TestClient, rasa: RasaTracker) ->
     stored = client.get(f"/api/staff/leads/{lead['id']}", headers=STAFF).json()
     kept = client.get(f"/api/staff/leads/{given['id']}", headers=STAFF).json()
 
-    assert stored["transcript_url"] == "http://testserver/api/staff/conversations/link%20me%2F1/transcript"
+    # The mentor's e-mail links the staff page: log in, then the visitor's latest conversation.
+    assert stored["transcript_url"] == "http://testserver/staff/gesprekken/bezoeker/link%20me%2F1"
     assert kept["transcript_url"] == "https://mentorwijzer.example/staff/transcripts/x"
-    a_conversation(rasa, "link-me-2")
-    simple = hand_over(client, transcript_url=None, conversation_id="link-me-2")
-    url = client.get(f"/api/staff/leads/{simple['id']}", headers=STAFF).json()["transcript_url"]
-    followed = client.get(url.removeprefix("http://testserver"), headers=STAFF)
-    assert followed.status_code == 200 and followed.json()["lead"]["reference"] == simple["reference"]
+    link = stored["transcript_url"].removeprefix("http://testserver")
+    assert client.get(link, follow_redirects=False).headers["location"].startswith("/staff/login?next=")
+    make_account("mentor@voorbeeld.nl")
+    token = open_login_form(client)
+    assert submit(client, token, email="mentor@voorbeeld.nl").status_code == 303
+    followed = client.get(link, follow_redirects=False)
+    newest = client.get("/api/staff/conversations", params={"q": "presenteren"}, headers=STAFF).json()["items"]
+    assert followed.status_code == 303 and followed.headers["location"] == f"/staff/gesprekken/{newest[0]['id']}"
+    assert client.get("/staff/gesprekken/bezoeker/nobody", follow_redirects=False).status_code == 404
 
 
 # --- both endpoints: tokens, garbage ids, logs -----------------------------------------------------

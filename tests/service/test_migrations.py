@@ -21,8 +21,15 @@ TABLES = {
     "channel_links",
     "staff_accounts",
     "audit_log",
+    "conversations",
+    "conversation_tags",
+    "conversation_notes",
+    "message_flags",
+    "conversation_index_state",
     "alembic_version",
 }
+REVIEW_TABLES = {"conversations", "conversation_tags", "conversation_notes", "message_flags",
+                 "conversation_index_state"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -45,14 +52,18 @@ def test_upgrade_downgrade_upgrade(empty_database: str) -> None:
     migrate.upgrade(empty_database)
     assert tables(empty_database) == TABLES
 
+    migrate.downgrade(empty_database, "0004")
+    assert tables(empty_database) == TABLES - REVIEW_TABLES
+
     migrate.downgrade(empty_database, "0003")
-    assert tables(empty_database) == TABLES - {"staff_accounts", "audit_log"}
+    assert tables(empty_database) == TABLES - REVIEW_TABLES - {"staff_accounts", "audit_log"}
 
     migrate.downgrade(empty_database, "0002")
-    assert tables(empty_database) == TABLES - {"staff_accounts", "audit_log", "channel_links"}
+    assert tables(empty_database) == TABLES - REVIEW_TABLES - {"staff_accounts", "audit_log", "channel_links"}
 
     migrate.downgrade(empty_database, "0001")
-    assert tables(empty_database) == TABLES - {"staff_accounts", "audit_log", "conversation_erasures", "channel_links"}
+    assert tables(empty_database) == TABLES - REVIEW_TABLES - {
+        "staff_accounts", "audit_log", "conversation_erasures", "channel_links"}
 
     migrate.downgrade(empty_database, "base")
     assert tables(empty_database) <= {"alembic_version"}

@@ -24,7 +24,8 @@ def test_defaults_work_without_any_environment(monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.database_url == "sqlite:///var/mentorwijzer.db"
-    assert settings.tracker_database_url == "sqlite:///var/tracker.db"  # where `make run` keeps Rasa's tracker
+    # Rasa's tracker store shares the service's database unless told otherwise (endpoints.yml).
+    assert settings.tracker_database_url == "sqlite:///var/mentorwijzer.db"
     assert settings.conversation_erase_delay_seconds == 15
     assert (settings.smtp_host, settings.smtp_port) == ("localhost", 8025)
     assert settings.escalate_after_minutes == 60 and settings.retention_days == 365
@@ -80,6 +81,12 @@ def test_erase_delay_must_be_a_positive_number(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("CONVERSATION_ERASE_DELAY_SECONDS", delay)
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_tracker_follows_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://mentorwijzer@db/mentorwijzer")
+    assert Settings().tracker_database_url == "postgresql://mentorwijzer@db/mentorwijzer"
 
 
 def test_tracker_settings_are_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,22 +97,18 @@ class RasaServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    @property
-    def tracker_db(self) -> Path:
-        return self.workdir / "tracker.db"
-
     def start(self) -> None:
         log = self.workdir / "rasa.log"
         env = base_env(
             ACTION_ENDPOINT_URL=self.action_url,
-            TRACKER_DB_DIALECT="sqlite",
-            TRACKER_DB=str(self.tracker_db),
+            RASA_PORT=str(self.port),
+            RASA_MODEL=str(MODEL),
+            RASA_AUTH_TOKEN=self.token,
             **self.env,
         )
+        # The script `make run` uses (it execs Rasa, so signals reach Rasa itself).
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv-rasa/bin/rasa"), "run", "--model", str(MODEL), "--port", str(self.port),
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-             "--enable-api", "--auth-token", self.token],
+            [str(ROOT / "scripts" / "rasa-server.sh")],
             cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_for(f"{self.url}/webhooks/rest/", RASA_START_TIMEOUT, self.process, log)

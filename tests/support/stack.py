@@ -44,8 +44,6 @@ def start_stack(workdir: Path, rasa_env: dict[str, str] | None = None) -> Stack:
         "SMTP_PORT": str(smtp.port),
         "MENTOR_EMAILS": MENTOR,
         "DISPATCH_INTERVAL_SECONDS": "0.5",
-        # Rasa's tracker store below: "vergeet mij" erases the conversation there.
-        "TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}",
         "CONVERSATION_ERASE_DELAY_SECONDS": "2",
         "WIDGET_SERVER_URL": rasa.url,
     })
@@ -67,7 +65,7 @@ def start_stack(workdir: Path, rasa_env: dict[str, str] | None = None) -> Stack:
     rasa.env = {
         # The widget page (served by the service) may open socket.io connections to Rasa.
         "WIDGET_ALLOWED_ORIGINS": service.url,
-        # Channel links ("verder op Telegram") live in the service's database.
+        # Conversations (tracker store) and channel links live in the service's database.
         "DATABASE_URL": f"sqlite:///{service.database}",
         "SERVICE_TOKEN": service.service_token,
         **(rasa_env or {}),

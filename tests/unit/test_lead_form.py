@@ -198,7 +198,7 @@ def test_the_lead_sent_to_the_service_passes_its_schema():
     assert lead.reasons and lead.answers["goal"].startswith("breder groeien")
     assert lead.first_name == "<script>alert(1)</script>"
     assert lead.consent_text_version == CONSENT_TEXT_VERSION
-    assert str(lead.transcript_url).endswith("/api/staff/conversations/abc123/transcript")
+    assert str(lead.transcript_url).endswith("/staff/gesprekken/bezoeker/abc123")
 
 
 def test_a_lead_without_advice_still_passes_the_schema():

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.service.api import auth, health, leads, staff, staff_pages, transcripts, widget
+from bot.service.api import (
+    auth,
+    conversations,
+    health,
+    leads,
+    staff,
+    staff_conversation_pages,
+    staff_lead_pages,
+    staff_pages,
+    transcripts,
+    widget,
+)
 from bot.service.api.access_log import redact_access_log
 from bot.service.api.errors import install_error_handlers
 from bot.service.api.limits import BodySizeLimit
@@ -37,6 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Everything made at start-up lives as long as the app: keep the garbage collector from
+        # scanning it on every collection (measured: 200-400 ms pauses on staff pages otherwise).
+        gc.collect()
+        gc.freeze()
         dispatcher = Dispatcher(sessions, settings, tracker) if settings.dispatcher_enabled else None
         app.state.dispatcher = dispatcher
         if dispatcher is not None:
@@ -68,8 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     redact_access_log()
     install_error_handlers(app)
     app.add_exception_handler(LoginRequired, staff_pages.redirect_to_login)
-    routers = (health.router, leads.router, staff.router, transcripts.router, auth.auth_router, auth.admin_router,
-               staff_pages.router, widget.router)
+    routers = (
+        health.router, leads.router, staff.router, conversations.router, transcripts.router, transcripts.page_router,
+        auth.auth_router, auth.admin_router, staff_conversation_pages.router, staff_lead_pages.router,
+        staff_pages.router, widget.router,
+    )
     for router in routers:
         app.include_router(router)
     return app

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from bot.service.api.auth import LOGIN_UNAVAILABLE, WRONG_LOGIN
+from bot.service.api.conversations import refresh_index
 from bot.service.api.deps import SessionDep
 from bot.service.api.errors import RETRY_AFTER_SECONDS
 from bot.service.api.widget import templates
@@ -25,7 +26,10 @@ from bot.service.auth import csrf, login, sessions
 from bot.service.auth.deps import LoginRequired, PageStaffDep, page_principal
 from bot.service.auth.principal import Principal
 from bot.service.auth.throttle import ThrottleUnavailable
+from bot.service.conversations import dashboard
 from bot.service.db.models import Lead
+from bot.service.db.types import utcnow
+from bot.service.web.charts import dashboard_charts, local_time
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -35,6 +39,9 @@ LOGIN = "/staff/login"
 ROLE_NAMES = {"mentor": "mentor", "admin": "beheerder"}
 STALE_FORM = "Dit formulier is verlopen. Probeer het nog eens."
 MAX_FIELD = 1000  # longer form values are cut, not answered with JSON errors
+PERIODS = {"7": 7, "30": 30, "90": 90}  # the dashboard's period choices (?dagen=)
+DEFAULT_PERIOD = 30
+INBOX_PREVIEW = 5  # newest new leads on the dashboard; the rest in /staff/leads
 
 STAFF_CSS = templates.get_template("staff_style.html").render()
 _CSS_HASH = base64.b64encode(hashlib.sha256(STAFF_CSS.encode()).digest()).decode()
@@ -153,6 +160,15 @@ def logout(request: Request, csrf_token: Annotated[str, Form()] = ""):
 
 
 @router.get(HOME, response_class=HTMLResponse)
-def staff_home(request: Request, session: SessionDep, staff: PageStaffDep):
+def staff_home(request: Request, session: SessionDep, staff: PageStaffDep, dagen: str | None = None):
+    """The dashboard: figures over the chosen period (?dagen=7/30/90; anything else: 30), and the inbox."""
+    days = PERIODS.get(dagen or "", DEFAULT_PERIOD)
+    refresh_index(request)
+    figures = dashboard.figures(session, days, utcnow())
     new_leads = session.scalar(select(func.count()).select_from(Lead).where(Lead.status == "new")) or 0
-    return render(request, "staff_home.html", staff=staff, new_leads=new_leads)
+    newest = session.scalars(
+        select(Lead).where(Lead.status == "new").order_by(Lead.created_at.desc(), Lead.id.desc()).limit(INBOX_PREVIEW)
+    ).all()
+    return render(request, "staff_home.html", staff=staff, section="home", new_leads=new_leads, newest=newest,
+                  figures=figures, charts=dashboard_charts(figures), periods=PERIODS.values(), days=days,
+                  local_time=local_time, wide=True)

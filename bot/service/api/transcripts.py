@@ -1,29 +1,37 @@
-"""Staff read back one conversation from Rasa's tracker store (JSON; the HTML screen comes later)."""
+"""Staff read back one visitor's conversation: as JSON by Rasa sender id, or in the browser from
+the link in the mentor's e-mail (`/staff/gesprekken/bezoeker/{sender id}`: login, then the page of
+that visitor's latest conversation)."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import AnyHttpUrl
+from sqlalchemy import select
 
 from bot.service import leads, transcript
+from bot.service.api.conversations import refresh_index
 from bot.service.api.deps import SessionDep, TrackerDep
 from bot.service.api.errors import ApiError
 from bot.service.api.params import ConversationIdPath
 from bot.service.api.responses import problems
-from bot.service.auth.deps import require_staff
+from bot.service.api.staff_pages import redirect, render
+from bot.service.auth.deps import PageStaffDep, require_staff
+from bot.service.db.conversation_models import Conversation
 from bot.service.schemas import LeadLink, Transcript
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff("mentor"))])
 
+page_router = APIRouter(include_in_schema=False)
 TRANSCRIPT_ROUTE = "conversation_transcript"
+VISITOR_PAGE = "/staff/gesprekken/bezoeker/"
 MAX_URL_LENGTH = 2048  # leads.transcript_url
 
 
 def transcript_url(base_url: str, conversation_id: str) -> AnyHttpUrl | None:
     """Where staff read this conversation back; None if it would not fit in the lead."""
-    url = f"{base_url.rstrip('/')}{router.prefix}/conversations/{quote(conversation_id, safe='')}/transcript"
+    url = f"{base_url.rstrip('/')}{VISITOR_PAGE}{quote(conversation_id, safe='')}"
     try:
         link = AnyHttpUrl(url)
     except ValueError:  # an odd Host header
@@ -52,3 +60,16 @@ def conversation_transcript(
         slots=slots,
         lead=LeadLink.model_validate(lead) if lead is not None else None,
     )
+
+
+@page_router.get(VISITOR_PAGE + "{sender_id:path}")
+def visitor_page(sender_id: str, request: Request, session: SessionDep, staff: PageStaffDep) -> Response:
+    refresh_index(request)  # after the login check: a stranger's request indexes nothing
+    newest = session.scalar(
+        select(Conversation.id).where(Conversation.sender_id == sender_id[:255])
+        .order_by(Conversation.first_event_id.desc()).limit(1)
+    )
+    if newest is None:
+        return render(request, "staff_message.html", 404, staff=staff, heading="Gesprek niet gevonden",
+                      message="Dit gesprek bestaat niet (meer): het kan gewist zijn.")
+    return redirect(f"/staff/gesprekken/{newest}")

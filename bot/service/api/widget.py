@@ -30,6 +30,7 @@ ASSETS: dict[str, tuple[Path, str]] = {
     "widget.css": (WEB / "static" / "widget.css", CSS),
     "socket.io.min.js": (SOCKET_IO_CLIENT, JS),
     "site.css": (WEB / "static" / "site.css", CSS),
+    "staff.css": (WEB / "static" / "staff.css", CSS),
 }
 ASSET_HEADERS = {
     "Cache-Control": "public, max-age=300",

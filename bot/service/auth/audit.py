@@ -18,6 +18,8 @@ AuditAction = Literal[
     "account.password_reset",
     "conversation.erase",
     "retention.purge",
+    "conversation.export",
+    "flags.export",
 ]
 ACTIONS: tuple[str, ...] = get_args(AuditAction)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from functools import cache
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -86,9 +87,18 @@ def page_principal(request: Request, session: SessionDep) -> Principal:
     if not account:
         if claims:
             sessions.log_out(request)  # a stale session: drop it
-        next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(next_path)
+        raise LoginRequired(_back_to(request))
     return Principal.of(account)
+
+
+def _back_to(request: Request) -> str:
+    """Where to return after logging in: this page; for a form posted after the session expired,
+    the page the form was on (the POST path itself only answers POST). safe_next checks it."""
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc == request.url.netloc and referer.scheme in ("http", "https")
+    return referer.path + (f"?{referer.query}" if referer.query else "") if same_site else "/staff"
 
 
 PageStaffDep = Annotated[Principal, Depends(page_principal)]

@@ -1,5 +1,5 @@
 """The background loop inside the app: deliver due notifications, escalate unanswered leads,
-carry out due conversation erasures."""
+carry out due conversation erasures, index new conversations for the staff screens."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.service.conversations import indexer as conversation_index
 from bot.service.db.types import utcnow
 from bot.service.erasure import erase_due
 from bot.service.notify.dispatcher import deliver_due
@@ -17,6 +18,7 @@ from bot.service.settings import Settings
 from bot.service.tracker.store import TrackerStore
 
 log = logging.getLogger(__name__)
+INDEX_BATCHES_PER_ROUND = 10
 
 
 class Dispatcher:
@@ -61,3 +63,5 @@ class Dispatcher:
             erase_due(session, self.tracker)
             escalate_unanswered(session, self.settings, utcnow())
             deliver_due(session, self.settings)
+        # Bounded, so mail is never held up by a large backlog; the next rounds continue it.
+        conversation_index.catch_up(self.sessions, self.tracker, max_batches=INDEX_BATCHES_PER_ROUND)

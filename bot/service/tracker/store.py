@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, inspect, select
+from sqlalchemy import Engine, create_engine, delete, event, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot.service.conversations.digest import RawEvent
 from bot.service.db.session import engine_url
 from bot.service.tracker.events import EVENTS_TABLE, TrackerEvent
 
@@ -45,6 +46,34 @@ class TrackerStore:
             )
             return session.scalars(query).all()
 
+    def max_event_id(self) -> int:
+        """The newest event's id, 0 when there is none (yet)."""
+        if self._missing_file():
+            return 0
+        with Session(self.engine) as session:
+            if not inspect(session.connection()).has_table(EVENTS_TABLE):
+                return 0
+            return session.scalar(select(func.max(TrackerEvent.id))) or 0
+
+    def events_after(self, after_id: int, limit: int) -> list[RawEvent]:
+        """Every sender's events with an id above `after_id`, oldest first (the indexer's feed)."""
+        return self._raw(select(*_RAW_COLUMNS).where(TrackerEvent.id > after_id).order_by(TrackerEvent.id).limit(limit))
+
+    def conversation_events(self, sender_id: str, first_id: int, before_id: int | None) -> list[RawEvent]:
+        """One conversation (session) of a sender: its events from `first_id` up to `before_id`."""
+        query = select(*_RAW_COLUMNS).where(TrackerEvent.sender_id == sender_id, TrackerEvent.id >= first_id)
+        if before_id is not None:
+            query = query.where(TrackerEvent.id < before_id)
+        return self._raw(query.order_by(TrackerEvent.id))
+
+    def _raw(self, query) -> list[RawEvent]:
+        if self._missing_file():
+            return []
+        with Session(self.engine) as session:
+            if not inspect(session.connection()).has_table(EVENTS_TABLE):
+                return []
+            return [RawEvent(*row) for row in session.execute(query)]
+
     def erase(self, sender_id: str) -> int:
         """Delete every event of this conversation; returns how many rows went."""
         if self._missing_file():
@@ -64,6 +93,12 @@ class TrackerStore:
         if url.query.get("uri") == "true" or url.database.startswith("file:"):
             return False  # SQLite URI filenames: let SQLite decide
         return not Path(url.database).exists()
+
+
+_RAW_COLUMNS = (
+    TrackerEvent.id, TrackerEvent.sender_id, TrackerEvent.type_name, TrackerEvent.timestamp,
+    TrackerEvent.intent_name, TrackerEvent.action_name, TrackerEvent.data,
+)
 
 
 def _make_engine(url: str) -> Engine:

@@ -1,0 +1,77 @@
+"""Rasa's SQL tracker store in the lead service's database: one setting for both.
+
+`endpoints.yml` names this class. It reads `TRACKER_DATABASE_URL`, else `DATABASE_URL` (the
+service's), else the SQLite file `make run` uses, so by default conversations, leads and staff
+notes live in one file, and one `DATABASE_URL=postgresql://...` moves them all to PostgreSQL.
+Runs inside Rasa's environment (SQLAlchemy 1.4, psycopg2); imported only by Rasa.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy.engine import make_url
+
+from bot.channels.links import DEFAULT_DATABASE_URL, engine_url
+
+# Rasa's `events` table, but with AUTOINCREMENT: plain SQLite reuses the highest ids once their
+# rows are deleted (an erased conversation), and the staff index reads events by rising id, so a
+# reused id would hide the next visitor's conversation. PostgreSQL's sequence never reuses ids.
+EVENTS_TABLE_SQL = """
+CREATE TABLE events (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    sender_id VARCHAR(255) NOT NULL,
+    type_name VARCHAR(255) NOT NULL,
+    timestamp FLOAT,
+    intent_name VARCHAR(255),
+    action_name VARCHAR(255),
+    data TEXT
+)"""
+EVENTS_INDEX_SQL = "CREATE INDEX IF NOT EXISTS ix_events_sender_id ON events (sender_id)"
+
+
+def tracker_database_url(environ: dict[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    return environ.get("TRACKER_DATABASE_URL") or environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def ensure_sqlite_events_table(path: str) -> None:
+    """Create the table with AUTOINCREMENT, or rebuild an older one (made by stock Rasa) as such."""
+    if path in ("", ":memory:"):
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")  # no other writer between the check and the rebuild
+        found = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'").fetchone()
+        if found is None:
+            db.execute(EVENTS_TABLE_SQL)
+        elif "AUTOINCREMENT" not in found[0].upper():
+            db.execute("ALTER TABLE events RENAME TO events_without_autoincrement")
+            db.execute("DROP INDEX IF EXISTS ix_events_sender_id")
+            db.execute(EVENTS_TABLE_SQL)
+            db.execute("INSERT INTO events SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data"
+                       " FROM events_without_autoincrement")
+            db.execute("DROP TABLE events_without_autoincrement")
+        db.execute(EVENTS_INDEX_SQL)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    finally:
+        db.close()
+
+
+class ServiceDatabaseTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore on a full database URL (Rasa uses a `host` containing `://` as the URL)."""
+
+    def __init__(self, domain: Any = None, host: str | None = None, event_broker: Any = None, **kwargs: Any) -> None:
+        url = engine_url(host or tracker_database_url())
+        if url.get_backend_name() == "sqlite":
+            ensure_sqlite_events_table(make_url(url).database or "")
+        super().__init__(domain=domain, host=url.render_as_string(hide_password=False), event_broker=event_broker,
+                         **kwargs)
