@@ -13,7 +13,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+import rasa.core.agent
+import sqlalchemy as sa
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.channels.links import DEFAULT_DATABASE_URL, engine_url
@@ -73,5 +76,32 @@ class ServiceDatabaseTrackerStore(SQLTrackerStore):
         url = engine_url(host or tracker_database_url())
         if url.get_backend_name() == "sqlite":
             ensure_sqlite_events_table(make_url(url).database or "")
-        super().__init__(domain=domain, host=url.render_as_string(hide_password=False), event_broker=event_broker,
-                         **kwargs)
+        rendered = url.render_as_string(hide_password=False)
+        super().__init__(domain=domain, host=rendered, event_broker=event_broker, **kwargs)
+        # Rasa's engine has no pre-ping: after a database restart the first turn would fail on a
+        # dead pooled connection. Same engine otherwise (Rasa's pool settings).
+        self.engine.dispose()
+        self.engine = sa.create_engine(rendered, pool_pre_ping=True, **create_engine_kwargs(rendered))
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+
+class StrictTrackerStore(FailSafeTrackerStore):
+    """Stock Rasa wraps every tracker store in FailSafeTrackerStore: when the database fails, it
+    reads an empty conversation and saves into process memory, so the visitor silently starts
+    over and what they say next is lost at the next restart. Here a failing database fails the
+    turn instead: the channels then tell the visitor something went wrong (message_guard's
+    FAILURE_REPLY), and the conversation continues from the database once it is back."""
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._tracker_store.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._tracker_store.retrieve_full_tracker(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self._tracker_store.save(tracker)
+
+
+# Rasa's Agent wraps the store it is given in `rasa.core.agent.FailSafeTrackerStore` (a name looked
+# up when the agent is made, after endpoints.yml imported this module).
+rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore
