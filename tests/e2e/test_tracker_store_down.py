@@ -11,46 +11,31 @@ Skips without PostgreSQL, except in CI (REQUIRE_SERVICES=1).
 
 from __future__ import annotations
 
-import os
-import secrets
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
 
 from bot.message_guard import FAILURE_REPLY
+from tests.support.postgres import POSTGRES_ADMIN_URL, admin_engine, throwaway_databases
 from tests.support.servers import MODEL, RasaServer
 
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NO_ACTION_SERVER = "http://127.0.0.1:9/webhook"  # a greeting needs no custom action
 
 
 @pytest.fixture(scope="module")
 def admin() -> Iterator[Engine]:
-    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect():
-            pass
-    except OperationalError as exc:
-        engine.dispose()
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"PostgreSQL unreachable: {type(exc).__name__} (REQUIRE_SERVICES=1)")
-        pytest.skip(f"PostgreSQL unreachable: {type(exc).__name__}")
+    engine = admin_engine()
     yield engine
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def database(admin: Engine) -> Iterator[str]:
-    name = f"mw_tracker_{secrets.token_hex(6)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with throwaway_databases(admin, prefix="mw_tracker") as make:
+        yield make_url(make()).database
 
 
 @pytest.fixture(scope="module")

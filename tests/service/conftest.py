@@ -9,8 +9,6 @@ shares the database on PostgreSQL (as it will in production).
 
 from __future__ import annotations
 
-import os
-import secrets
 import socket
 from collections.abc import Callable, Iterator
 
@@ -19,9 +17,7 @@ from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from bot.service.api.main import create_app
@@ -31,10 +27,8 @@ from bot.service.db.models import StaffAccount
 from bot.service.settings import Settings
 from tests.service.rasa_tracker import RasaTracker, create_events_table
 from tests.support.mail import Mailbox
+from tests.support.postgres import admin_engine, throwaway_databases
 
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-# A maintenance database on the local server; the tests create and drop their own next to it.
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SERVICE_TOKEN = "test-service-token-0123456789abcdef"
 STAFF_TOKEN = "test-staff-token-0123456789abcdef"
 STAFF_SECRET_KEY = "test-staff-secret-key-0123456789abcdef"
@@ -65,29 +59,9 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def make_postgres_database() -> Iterator[Callable[[], str]]:
     """Creates empty databases `mw_test_<random>` on the local server; drops them at the end."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as exc:
-        admin.dispose()
-        message = f"PostgreSQL unreachable at {make_url(POSTGRES_ADMIN_URL).host}: {type(exc).__name__}"
-        if REQUIRE_SERVICES:
-            pytest.fail(message + " (REQUIRE_SERVICES=1)")
-        pytest.skip(message)
-    created: list[str] = []
-
-    def make() -> str:
-        name = f"mw_test_{secrets.token_hex(6)}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        created.append(name)
-        return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    with admin.connect() as connection:
-        for name in created:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin = admin_engine()
+    with throwaway_databases(admin) as make:
+        yield make
     admin.dispose()
 
 

@@ -24,8 +24,9 @@ from bot.service.auth.throttle import LoginThrottle
 from bot.service.db.models import AuditEntry, Lead, StaffAccount
 from bot.service.db.types import utcnow
 from bot.service.settings import PLACEHOLDER_STAFF_SECRET_KEY, Settings
-from tests.service.conftest import REQUIRE_SERVICES, SERVICE, STAFF, STAFF_PASSWORD, bearer, make_settings
+from tests.service.conftest import SERVICE, STAFF, STAFF_PASSWORD, bearer, make_settings
 from tests.service.factories import lead_payload
+from tests.support.postgres import REQUIRE_SERVICES
 
 WRONG = {"detail": "E-mailadres of wachtwoord klopt niet."}
 
