@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.service.conversations.schemas import CountByKey, Dashboard, DayCount
-from bot.service.web import charts
+from bot.service.web import charts, labels
 
 
 def figures(per_day: list[tuple[int, int, int]] | None = None, **overrides) -> Dashboard:
@@ -133,5 +133,5 @@ def test_ninety_days_still_fit() -> None:
 
 
 def test_times_are_shown_on_the_dutch_clock() -> None:
-    assert charts.local_time(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)) == "01-07-2026 12:00"  # summer time
-    assert charts.local_time(None) == "–"
+    assert labels.local_time(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)) == "01-07-2026 12:00"  # summer time
+    assert labels.local_time(None) == "–"

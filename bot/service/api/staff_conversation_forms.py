@@ -16,7 +16,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from bot.service.conversations.dashboard import LOCAL
 from bot.service.conversations.listing import ConversationFilter
-from bot.service.conversations.schemas import NEED_NAMES, NoteBody, Tag
+from bot.service.conversations.schemas import NoteBody, Tag
+from bot.service.web.labels import NEED_NAMES
 
 PAGE_SIZE = 25
 MAX_ID = 2**31 - 1
@@ -25,7 +26,6 @@ MAX_SEARCH = 200
 
 CHANNEL_NAMES = {"web": "website", "telegram": "Telegram", "rest": "REST"}
 ADVICE_NAMES = {"training": "training", "coaching": "coaching", "mentoring": "mentoring", "geen": "geen advies"}
-LEAD_STATUS_NAMES = {"new": "nieuw", "contacted": "contact gehad", "matched": "gekoppeld", "closed": "afgesloten"}
 YES_NO = {"ja": True, "nee": False}
 
 # ?gedaan=... after a POST: fixed texts only, so a crafted link cannot put words on our page.
@@ -44,15 +44,6 @@ TAG_ERROR = ("Een label bestaat uit letters, cijfers, spaties, - of _ (hoogstens
 
 _tag = TypeAdapter(Tag)
 _note = TypeAdapter(NoteBody)
-
-
-def local_time(moment: datetime | None) -> str:
-    """23-11-2026 14:05, as staff in the Netherlands read it."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
 
 
 def percent(confidence: float | None) -> str:

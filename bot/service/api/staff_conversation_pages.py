@@ -29,8 +29,8 @@ from bot.service.auth.principal import Principal
 from bot.service.conversations import flags, listing, reading, review
 from bot.service.conversations.erase import erase_person
 from bot.service.conversations.intents import known_intents
-from bot.service.conversations.schemas import NEED_NAMES
 from bot.service.db.conversation_models import Conversation, MessageFlag
+from bot.service.web.labels import LEAD_STATUS_NAMES, NEED_NAMES, local_time
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -42,8 +42,8 @@ FormText = Annotated[str, Form()]
 
 # Shared by every template here: labels and formatting, so templates stay free of logic.
 WORDS = dict(
-    when=forms.local_time, percent=forms.percent, channel_names=forms.CHANNEL_NAMES, need_names=NEED_NAMES,
-    advice_names=forms.ADVICE_NAMES, lead_status_names=forms.LEAD_STATUS_NAMES,
+    when=local_time, percent=forms.percent, channel_names=forms.CHANNEL_NAMES, need_names=NEED_NAMES,
+    advice_names=forms.ADVICE_NAMES, lead_status_names=LEAD_STATUS_NAMES,
 )
 
 

@@ -29,7 +29,7 @@ from bot.service.auth.principal import Principal
 from bot.service.db.conversation_models import Conversation
 from bot.service.db.models import LEAD_STATUSES, Lead
 from bot.service.notify.summary import NEEDS, QUESTIONS, VARIANTS
-from bot.service.web.charts import RECOMMENDATION_NAMES, STATUS_NAMES, local_time
+from bot.service.web.labels import LEAD_STATUS_NAMES, RECOMMENDATION_NAMES, local_time
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,10 +88,11 @@ def advice(lead: Lead) -> str:
 
 
 def need(lead: Lead) -> str:
+    # The mentor's e-mail words, so the page reads as the message the mentor got.
     return NEEDS.get(lead.need or "", lead.need or "niet bekend")
 
 
-NAMES = {"status": STATUS_NAMES, "advice": advice, "need": need, "local_time": local_time,
+NAMES = {"status": LEAD_STATUS_NAMES, "advice": advice, "need": need, "local_time": local_time,
          "mentor_answer": MENTOR_ANSWERS}
 
 
@@ -150,8 +151,9 @@ def lead_status(request: Request, session: SessionDep, staff: PageStaffDep, lead
     try:
         leads.change_status(session, lead, status)
     except leads.InvalidTransition:
-        error = (f"Deze lead staat op ‘{STATUS_NAMES[lead.status]}’ en kan niet naar "
-                 f"‘{STATUS_NAMES[status]}’. Misschien heeft een collega hem net aangepast; kies hieronder opnieuw.")
+        error = (f"Deze lead staat op ‘{LEAD_STATUS_NAMES[lead.status]}’ en kan niet naar "
+                 f"‘{LEAD_STATUS_NAMES[status]}’. Misschien heeft een collega hem net aangepast; "
+                 "kies hieronder opnieuw.")
         return lead_page(request, session, staff, lead, 409, error=error)
     return redirect(f"{INBOX}/{lead.id}?gedaan=status")
 

@@ -29,7 +29,8 @@ from bot.service.auth.throttle import ThrottleUnavailable
 from bot.service.conversations import dashboard
 from bot.service.db.models import Lead
 from bot.service.db.types import utcnow
-from bot.service.web.charts import dashboard_charts, local_time
+from bot.service.web.charts import dashboard_charts
+from bot.service.web.labels import local_time
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)

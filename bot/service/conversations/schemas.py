@@ -190,18 +190,3 @@ class PersonErased(BaseModel):
     leads: int
     notifications: int
     channel_links: int
-
-
-NEED_NAMES: dict[str, str] = {
-    "need_skill": "vaardigheid leren",
-    "need_coaching": "probleem of doel (coaching)",
-    "need_career": "loopbaan",
-    "need_onboarding": "nieuw in de organisatie",
-    "need_leadership": "leidinggeven",
-    "need_personal_growth": "persoonlijke groei",
-    "need_reverse_mentoring": "reverse mentoring",
-    "need_program": "mentorprogramma opzetten",
-    "need_distress": "in nood (doorverwezen)",
-    "need_unsure": "weet het nog niet",
-    "ask_difference": "vraag over de vormen",
-}

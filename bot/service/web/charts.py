@@ -10,18 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from bot.service.conversations.dashboard import LOCAL
-from bot.service.conversations.schemas import NEED_NAMES, CountByKey, Dashboard, DayCount
+from bot.service.conversations.schemas import CountByKey, Dashboard, DayCount
+from bot.service.web.labels import LEAD_STATUS_NAMES, NEED_NAMES, NO_VALUE, RECOMMENDATION_NAMES
 
-# Dutch names staff see for stored keys (the lead pages use them too).
-STATUS_NAMES = {"new": "nieuw", "contacted": "gecontacteerd", "matched": "gematcht", "closed": "gesloten"}
-RECOMMENDATION_NAMES = {"training": "training", "coaching": "coaching", "mentoring": "mentoring"}
 NO_NEED = "geen behoefte herkend"
 NO_ADVICE = "geen advies"
 MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-NO_VALUE = "–"
 
 # Horizontal bars: a label line above each bar, in a viewBox narrow enough that the text stays
 # readable when a phone scales the drawing down.
@@ -153,11 +149,6 @@ def number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def local_time(moment: datetime | None) -> str:
-    """A stored UTC time as staff read it: their own clock (Europe/Amsterdam)."""
-    return moment.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M") if moment else NO_VALUE
-
-
 def short_date(iso_day: str) -> str:
     day = date.fromisoformat(iso_day)
     return f"{day.day} {MONTHS[day.month - 1]}"
@@ -256,5 +247,5 @@ def dashboard_charts(figures: Dashboard) -> DashboardCharts:
         needs=bar_chart("Behoeften", _named(figures.needs, NEED_NAMES, NO_NEED), "gesprekken"),
         recommendations=bar_chart("Adviezen", _named(figures.recommendations, RECOMMENDATION_NAMES, NO_ADVICE),
                                   "gesprekken"),
-        leads=bar_chart("Leads per status", _named(figures.leads_by_status, STATUS_NAMES, "onbekend"), "leads"),
+        leads=bar_chart("Leads per status", _named(figures.leads_by_status, LEAD_STATUS_NAMES, "onbekend"), "leads"),
     )
