@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.service.conversations import indexer as conversation_index
@@ -63,5 +64,8 @@ class Dispatcher:
             erase_due(session, self.tracker)
             escalate_unanswered(session, self.settings, utcnow())
             deliver_due(session, self.settings)
-        # Bounded, so mail is never held up by a large backlog; the next rounds continue it.
-        conversation_index.catch_up(self.sessions, self.tracker, max_batches=INDEX_BATCHES_PER_ROUND)
+        try:
+            # Bounded, so mail is never held up by a large backlog; the next rounds continue it.
+            conversation_index.catch_up(self.sessions, self.tracker, max_batches=INDEX_BATCHES_PER_ROUND)
+        except SQLAlchemyError as exc:  # the tracker store is down: staff lists wait, nothing is lost
+            log.warning("conversation index not refreshed: %s", type(exc).__name__)
