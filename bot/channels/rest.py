@@ -7,7 +7,9 @@ user's text on errors, and answers `[]` when something failed. Here:
 - the message goes through `bot.message_guard` (length cap, no typed `/intent`);
 - every message gets at least one reply: an empty answer from Rasa means a
   failed action or lock, and the user is told so instead of seeing nothing;
-- "1", "2", ... answer the buttons of the bot's last message (clients without buttons).
+- "1", "2", ... answer the buttons of the bot's last message (clients without buttons);
+- too many messages per sender or client address (bot/channels/rate_limit.py): 429 with
+  Retry-After and a Dutch `error`, and the message is not processed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.rate_limit import ChatRateLimiter, limited_message, limiter_for_channel
 from bot.channels.request_body import BodyProblem, json_object
 from bot.channels.tracker_buttons import resolve_numbered_reply
 from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard
@@ -41,14 +44,19 @@ def _bot_text(recipient: str, text: str) -> dict[str, Any]:
     return {"recipient_id": recipient, "text": text}
 
 
+def _forwarded_for(request: Request) -> str:
+    return ",".join(request.headers.getall("x-forwarded-for", []))
+
+
 class GuardedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
 
-    def __init__(self, max_message_chars: int | None = None) -> None:
+    def __init__(self, max_message_chars: int | None = None, rate_limiter: ChatRateLimiter | None = None) -> None:
         configured = os.environ.get("MAX_MESSAGE_CHARS")
         self.max_message_chars = int(max_message_chars or configured or DEFAULT_MAX_CHARS)
+        self.rate_limiter = rate_limiter or limiter_for_channel()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
@@ -74,6 +82,14 @@ class GuardedRestInput(RestInput):
             metadata = body.get("metadata")
             if metadata is not None and not isinstance(metadata, dict):
                 return _error(400, "'metadata' moet een JSON-object zijn.")
+
+            address = self.rate_limiter.client_address(request.ip, _forwarded_for(request))
+            refusal = await self.rate_limiter.acheck(sender=sender, address=address)
+            if refusal is not None:
+                logger.debug("rest channel: message refused, too many per %s", refusal.scope)
+                limited = _error(429, limited_message(refusal.retry_after))
+                limited.headers["Retry-After"] = str(refusal.retry_after)
+                return limited
 
             message = guard(body.get("message"), self.max_message_chars)
             if message.is_empty:

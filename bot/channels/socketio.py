@@ -9,7 +9,9 @@ Replaces Rasa 3.6's `SocketIOInput`, which
   `bot_error` in Dutch when no reply came;
 - forgets the conversation on reload: here `history` replays it after `session_confirm`.
 Messages pass `bot.message_guard` like REST, "1", "2", ... answer the last buttons, and a
-visitor can ask for a one-time link to go on in Telegram (`continue_request`).
+visitor can ask for a one-time link to go on in Telegram (`continue_request`). Too many messages per
+conversation or client address (bot/channels/rate_limit.py) get a Dutch `bot_uttered` saying to wait,
+and are not processed.
 
 Events, client -> server: `session_request {session_id}`, `user_uttered {message, customData}`,
 `continue_request {}`. Server -> client: `session_confirm {session_id, continue_on_telegram}`,
@@ -37,6 +39,7 @@ from socketio import AsyncServer
 from bot.channels import sanic_websockets
 from bot.channels.history import visible_messages
 from bot.channels.links import ChannelLinks
+from bot.channels.rate_limit import ChatRateLimiter, limited_message, limiter_for_channel
 from bot.channels.session_ids import SessionSigner
 from bot.channels.tracker_buttons import resolve_numbered_reply
 from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard
@@ -104,6 +107,7 @@ class SignedSocketIOInput(InputChannel):
         telegram_bot_username: str | None = None,
         socketio_path: str = "/socket.io",
         links: ChannelLinks | None = None,
+        rate_limiter: ChatRateLimiter | None = None,
     ) -> None:
         self.allowed_origins = allowed_origins if allowed_origins is not None else _split(
             os.environ.get("WIDGET_ALLOWED_ORIGINS") or DEFAULT_ALLOWED_ORIGINS)
@@ -118,6 +122,7 @@ class SignedSocketIOInput(InputChannel):
         self.telegram_bot_username = username.lstrip("@")
         self.socketio_path = socketio_path
         self._links = links
+        self.rate_limiter = rate_limiter or limiter_for_channel()
         self.sio: AsyncServer | None = None
         self.app: Sanic | None = None
 
@@ -158,6 +163,14 @@ class SignedSocketIOInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict[str, Any], _auth: Any = None) -> None:
+            # The address messages are counted against (engine.io's REMOTE_ADDR is a placeholder).
+            request = environ.get("sanic.request")
+            peer = request.ip if request is not None else environ.get("REMOTE_ADDR")
+            address = self.rate_limiter.client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
+            await sio.save_session(sid, {"address": address})
+
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             offered = data.get("session_id") if isinstance(data, dict) else None
@@ -170,7 +183,7 @@ class SignedSocketIOInput(InputChannel):
             previous = session.get("conversation_id")
             if previous and previous != conversation_id:
                 await _maybe_await(sio.leave_room(sid, previous))
-            await sio.save_session(sid, {"conversation_id": conversation_id})
+            await sio.save_session(sid, {**session, "conversation_id": conversation_id})
             await _maybe_await(sio.enter_room(sid, conversation_id))
             await sio.emit("session_confirm", {
                 "session_id": session_id,
@@ -180,9 +193,16 @@ class SignedSocketIOInput(InputChannel):
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any) -> None:
-            conversation_id = (await sio.get_session(sid)).get("conversation_id")
+            session = await sio.get_session(sid)
+            conversation_id = session.get("conversation_id")
             if not conversation_id:
                 await sio.emit("bot_error", {"message": NOT_READY}, room=sid)
+                return
+            refusal = await self.rate_limiter.acheck(sender=conversation_id, address=session.get("address"))
+            if refusal is not None:
+                # Only to the tab that sent it: the message is not in the conversation.
+                await sio.emit("bot_uttered", {"text": limited_message(refusal.retry_after)}, room=sid)
+                await sio.emit("bot_done", {}, room=sid)
                 return
             message = guard(data.get("message") if isinstance(data, dict) else None, self.max_message_chars)
             output = WidgetOutput(sio)

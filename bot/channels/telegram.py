@@ -10,6 +10,8 @@ and lets a button inject any `/intent{...}`. Here:
   keyboard removed, and its payload goes through `bot.message_guard` like typed text;
 - `/start` begins, `/start <token>` continues a web conversation (bot/channels/links.py),
   `/opnieuw` restarts, "2" answers the second button of the last question;
+- too many messages in one chat (CHAT_RATE_LIMIT_PER_SENDER, bot/channels/rate_limit.py) are not
+  processed: the chat is told once per window to wait, and Telegram still gets 200;
 - every update gets 200, also ones we ignore (Telegram retries others and queues the rest
   behind them); a retried update_id is handled once; bad JSON gets 400, never a 500.
 The Bot API is reached at TELEGRAM_API_URL, so tests use a local server.
@@ -35,6 +37,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.links import ChannelLinks
 from bot.channels.numbered import numbered_text
+from bot.channels.rate_limit import ChatRateLimiter, OncePerWindow, Refusal, limited_message, limiter_for_channel
 from bot.channels.request_body import BodyProblem, json_object
 from bot.channels.telegram_api import TelegramApi, TelegramApiError, TelegramUnavailable
 from bot.channels.telegram_setup import TelegramConfigError, TelegramSettings, set_webhook_params
@@ -178,7 +181,7 @@ class TelegramChannel(InputChannel):
         return "telegram"
 
     def __init__(self, settings: TelegramSettings, links: Any = None, max_message_chars: int | None = None,
-                 api: TelegramApi | None = None) -> None:
+                 api: TelegramApi | None = None, rate_limiter: ChatRateLimiter | None = None) -> None:
         self.settings = settings
         # ChannelLinks (blocking SQL, run in a thread) or anything with claim/sender_for_chat.
         self.links = links
@@ -186,6 +189,9 @@ class TelegramChannel(InputChannel):
         configured = os.environ.get("MAX_MESSAGE_CHARS")
         self.max_message_chars = int(max_message_chars or configured or DEFAULT_MAX_CHARS)
         self._seen = _RecentIds(SEEN_UPDATES)
+        # Per chat only: every update comes from Telegram's servers, so an address says nothing.
+        self.rate_limiter = rate_limiter or limiter_for_channel()
+        self._limit_noticed = OncePerWindow()
         self._tasks: set[asyncio.Task] = set()
 
     @classmethod
@@ -233,6 +239,11 @@ class TelegramChannel(InputChannel):
             update = parse_update(body)
             if update.update_id is not None and not self._seen.add(update.update_id):
                 return _ok()  # Telegram retried an update we already handled
+            if self._answers(update):
+                refusal = await self.rate_limiter.acheck(sender=f"telegram-{update.chat_id}")
+                if refusal is not None:
+                    await self._on_limited(update, refusal)
+                    return _ok()  # not an error to Telegram: a retry would only come back refused
             try:
                 await self._handle(update, request.app.ctx.agent, on_new_message)
             except Exception:
@@ -325,6 +336,21 @@ class TelegramChannel(InputChannel):
         if output.attempted == before:
             # No reply at all means a failed action or lock: say so instead of leaving them waiting.
             await output.send_text_message(sender, FAILURE_REPLY)
+
+    @staticmethod
+    def _answers(update: Update) -> bool:
+        """Whether handling this update would answer the chat: only those count towards its limit."""
+        if update.chat_id is None:
+            return False
+        return update.kind in (Kind.TEXT, Kind.CALLBACK) or (update.kind == Kind.NOT_TEXT and update.is_private)
+
+    async def _on_limited(self, update: Update, refusal: Refusal) -> None:
+        """Not handled: the chat hears so once per window (more replies would only add to the flood)."""
+        if update.kind == Kind.CALLBACK:
+            await self._quietly("answerCallbackQuery", callback_query_id=update.callback_id)
+        if self._limit_noticed.first(str(update.chat_id), refusal.retry_after):
+            await TelegramOutput(self.api, update.chat_id).send_text_message(
+                "", limited_message(refusal.retry_after))
 
     # --- helpers --------------------------------------------------------------------------
 
