@@ -18,7 +18,7 @@ export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
-.PHONY: help run test install spacy train validate test-unit test-service test-stories test-e2e test-browser chromium bench lint migrate purge staff-add staff-password staff-deactivate staff-list chat shell clean
+.PHONY: help run test install spacy train validate test-unit test-service test-stories test-e2e test-browser chromium nginx bench lint migrate purge staff-add staff-password staff-deactivate staff-list chat shell clean
 .DEFAULT_GOAL := help
 
 help: ## Show the targets
@@ -73,11 +73,14 @@ test-service: install ## Lead service API on SQLite and PostgreSQL, real SMTP, s
 test-stories: install train ## Test stories against the trained dialogue policies
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out var/results/stories
 
-test-e2e: install train ## Real Rasa + action servers, Dutch conversations over REST
+test-e2e: install train nginx ## Real Rasa + action servers, Dutch conversations over REST; faults, load, scale-out
 	$(APP_VENV)/bin/pytest tests/e2e -q
 
 chromium: ## Headless Chromium for the browser tests (Debian packages chromium, chromium-driver)
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-debian-packages.sh /usr/bin/chromium chromium chromium-driver fonts-dejavu-core
+
+nginx: ## nginx for the scale-out test, which runs deploy/nginx.conf in front of two Rasa instances
+	@scripts/ensure-debian-packages.sh /usr/sbin/nginx nginx-light
 
 test-browser: install train chromium ## The chat widget in headless Chromium against the whole stack
 	$(APP_VENV)/bin/pytest tests/browser -q

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Headless Chromium for the browser tests (tests/browser), from Debian's own packages:
-# no browser download at test time. Installs only when /usr/bin/chromium is missing.
+# Programs the tests drive, from Debian's own packages (no download at test time):
+#   scripts/ensure-debian-packages.sh <program path> <package>...
+# e.g. Chromium for the browser tests, nginx for the scale-out test (deploy/nginx.conf).
+# Installs only when the program is missing.
 set -euo pipefail
 
-if [[ -x /usr/bin/chromium ]]; then
+program="$1"
+shift
+if [[ -x "$program" ]]; then
   exit 0
 fi
 if [[ "$(id -u)" -ne 0 ]]; then
-  echo "ensure-chromium: /usr/bin/chromium is missing; run as root, or: sudo apt-get install -y chromium chromium-driver" >&2
-  # Outside CI the browser tests then skip (and say why); in CI they are mandatory.
+  echo "ensure-debian-packages: $program is missing; run as root, or: sudo apt-get install -y $*" >&2
+  # Outside CI the tests that need it then skip (and say why); in CI they are mandatory.
   [[ "${REQUIRE_SERVICES:-}" == "1" ]] && exit 1
   exit 0
 fi
-echo "ensure-chromium: installing Debian's chromium and chromium-driver"
+echo "ensure-debian-packages: installing $*"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null
-/usr/bin/chromium --version
+apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+[[ -x "$program" ]] && echo "ensure-debian-packages: $program installed"

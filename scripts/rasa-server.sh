@@ -4,6 +4,7 @@
 #   RASA_PORT (5005), RASA_MODEL (models/current.tar.gz),
 #   RASA_AUTH_TOKEN: Rasa's HTTP API (trackers, model loading) exists only behind this token,
 #   RASA_CORS_ORIGINS: comma-separated, only for browsers that call the REST API directly.
+#   RASA_ENDPOINTS: another endpoints file (default endpoints.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,5 +22,5 @@ if [[ -n "${RASA_CORS_ORIGINS:-}" ]]; then
 fi
 
 exec .venv-rasa/bin/rasa run --model "${RASA_MODEL:-models/current.tar.gz}" --port "${RASA_PORT:-5005}" \
-  --credentials credentials.yml --endpoints endpoints.yml \
+  --credentials credentials.yml --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" \
   "${cors_args[@]}" "${api_args[@]}"

@@ -2,7 +2,7 @@
 (tests/support/stack.py: Rasa with the trained model, actions, the lead service that serves the
 widget page, SMTP), started once per session. Screenshots go to var/artifacts/browser/.
 
-They skip when Chromium (/usr/bin/chromium: scripts/ensure-chromium.sh), Playwright or the
+They skip when Chromium (/usr/bin/chromium: scripts/ensure-debian-packages.sh), Playwright or the
 socket.io bundle (`npm ci`) is missing, unless REQUIRE_SERVICES=1 (CI): then they fail.
 """
 
@@ -40,7 +40,7 @@ def unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        unavailable(f"no headless Chromium at {CHROMIUM}: run scripts/ensure-chromium.sh")
+        unavailable(f"no headless Chromium at {CHROMIUM}: run make chromium (as root)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -10,6 +10,8 @@ from tests.support.servers import MODEL
 from tests.support.stack import start_stack
 from tests.support.telegram_api import FakeBotApi, telegram_env
 
+TICKET_LIFETIME = 10
+
 
 @pytest.fixture(scope="session")
 def telegram_api():
@@ -22,9 +24,17 @@ def telegram_api():
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, telegram_api):
     assert MODEL.exists(), "train the model first: make train"
-    started = start_stack(tmp_path_factory.mktemp("stack"), rasa_env=telegram_env(telegram_api))
+    # A ticket that is not renewed lives this long (Rasa's default is 60 s): short enough that
+    # test_slow_action.py can show a slower action keeps its turn anyway.
+    rasa_env = {**telegram_env(telegram_api), "TICKET_LOCK_LIFETIME": str(TICKET_LIFETIME)}
+    started = start_stack(tmp_path_factory.mktemp("stack"), rasa_env=rasa_env, action_proxy=True)
     yield started
     started.stop()
+
+
+@pytest.fixture(scope="session")
+def action_proxy(stack):
+    return stack.action_proxy
 
 
 @pytest.fixture(scope="session")

@@ -51,3 +51,23 @@ def throwaway_databases(admin: Engine, prefix: str = "mw_test") -> Iterator[Call
         with admin.connect() as connection:
             for name in created:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def set_connections(admin: Engine, database: str, allowed: bool) -> None:
+    """Let the server accept or refuse new connections to `database`; refusing also ends the open ones,
+    as when the database restarts or fails over."""
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS {str(allowed).lower()}'))
+        if not allowed:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                               {"name": database})
+
+
+@contextmanager
+def connections_refused(admin: Engine, database: str) -> Iterator[None]:
+    """`database` refuses connections inside the block, and accepts them again afterwards, whatever happened."""
+    set_connections(admin, database, allowed=False)
+    try:
+        yield
+    finally:
+        set_connections(admin, database, allowed=True)

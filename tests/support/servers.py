@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -60,6 +61,27 @@ def stop_process(process: subprocess.Popen | None, sig: int = signal.SIGTERM, ti
             process.wait()
 
 
+def kill_process_group(process: subprocess.Popen | None) -> None:
+    """SIGKILL to every process of the group `process` leads (started with start_new_session=True)."""
+    if process is None:
+        return
+    with contextlib.suppress(ProcessLookupError):  # the whole group is gone already
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def wait_or_kill(url: str, timeout: float, process: subprocess.Popen, log: Path, group: bool = False) -> None:
+    """`wait_for`, but a server that does not come up is killed, not left running after the test fails."""
+    try:
+        wait_for(url, timeout, process, log)
+    except BaseException:
+        if group:
+            kill_process_group(process)
+        else:
+            stop_process(process, signal.SIGKILL)
+        raise
+
+
 @dataclass
 class ActionServer:
     workdir: Path
@@ -73,14 +95,23 @@ class ActionServer:
 
     def start(self) -> None:
         log = self.workdir / "actions.log"
+        # A process group of its own: rasa_sdk's Sanic serves from worker processes, which outlive a
+        # main process that is killed (SIGKILL cannot be passed on), and would go on answering.
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
             cwd=ROOT, env=base_env(**self.env), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        wait_for(f"http://127.0.0.1:{self.port}/health", 60, self.process, log)
+        wait_or_kill(f"http://127.0.0.1:{self.port}/health", 60, self.process, log, group=True)
 
     def stop(self) -> None:
         stop_process(self.process)
+        kill_process_group(self.process)  # whatever a clean stop left behind
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL to the server and its workers, as when its container or host dies: no clean shutdown."""
+        kill_process_group(self.process)
         self.process = None
 
 
@@ -111,7 +142,7 @@ class RasaServer:
             [str(ROOT / "scripts" / "rasa-server.sh")],
             cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
-        wait_for(f"{self.url}/webhooks/rest/", RASA_START_TIMEOUT, self.process, log)
+        wait_or_kill(f"{self.url}/webhooks/rest/", RASA_START_TIMEOUT, self.process, log)
 
     def stop(self) -> None:
         stop_process(self.process, signal.SIGINT, timeout=30)
@@ -135,7 +166,8 @@ class RasaServer:
 
 @dataclass
 class ServiceServer:
-    """The lead service (uvicorn, SQLite in `workdir`), migrated before its first start."""
+    """The lead service (uvicorn, SQLite in `workdir` unless `env` sets DATABASE_URL), migrated before its first
+    start."""
 
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
@@ -154,8 +186,10 @@ class ServiceServer:
         return self.workdir / "leads.db"
 
     def _env(self) -> dict[str, str]:
-        return base_env(DATABASE_URL=f"sqlite:///{self.database}", SERVICE_TOKEN=self.service_token,
-                        STAFF_TOKEN=self.staff_token, **self.env)
+        # `env` may replace any of these, e.g. DATABASE_URL with a PostgreSQL database.
+        defaults = {"DATABASE_URL": f"sqlite:///{self.database}", "SERVICE_TOKEN": self.service_token,
+                    "STAFF_TOKEN": self.staff_token}
+        return base_env(**{**defaults, **self.env})
 
     def start(self) -> None:
         log = self.workdir / "service.log"
@@ -166,7 +200,7 @@ class ServiceServer:
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", self.log_level],
             cwd=ROOT, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
-        wait_for(f"{self.url}/health", 60, self.process, log)
+        wait_or_kill(f"{self.url}/health", 60, self.process, log)
 
     def stop(self) -> None:
         stop_process(self.process)
