@@ -43,14 +43,26 @@ class ExtractDimensionSlots(ValidationAction):
 
 # Replies inside these forms are contact details and yes/no, never answers to the guided questions.
 PRIVATE_FORMS = frozenset({"lead_form", "forget_form"})
+GUIDANCE_FORM = "guidance_form"
+# Intents the classifier gives a reply it could not place. Inside the guided questions such a
+# reply still answers the question just asked when the parser reads that answer in it
+# ("liefst in een groepje" at 0.3 confidence); a question about the forms never does.
+UNPLACED = frozenset({"nlu_fallback", "out_of_scope"})
 
 
 def parsed_answers(tracker: Tracker) -> dict[str, str]:
     """What the parser reads in the latest message, minus what NLU already found."""
-    if latest_intent(tracker) in NOT_AN_ANSWER or (tracker.active_loop or {}).get("name") in PRIVATE_FORMS:
+    loop = (tracker.active_loop or {}).get("name")
+    if loop in PRIVATE_FORMS:
         return {}
-    from_nlu = {entity.get("entity") for entity in tracker.latest_message.get("entities") or []}
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):  # a button payload: its entities are already exact
         return {}
-    return {dim: value for dim, value in parse_answers(text).items() if dim not in from_nlu}
+    asked = tracker.get_slot("requested_slot") if loop == GUIDANCE_FORM else None
+    asked = asked if asked in DIMENSIONS else None
+    found = parse_answers(text, asked=asked)
+    intent = latest_intent(tracker)
+    if intent in NOT_AN_ANSWER and not (intent in UNPLACED and asked in found):
+        return {}
+    from_nlu = {entity.get("entity") for entity in tracker.latest_message.get("entities") or []}
+    return {dim: value for dim, value in found.items() if dim not in from_nlu}

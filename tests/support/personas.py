@@ -48,4 +48,15 @@ PERSONAS = [
             typed=dict(setting="liefst samen met collega's in een groep", guide_role="een expert die het me leert",
                        goal="een vaardigheid leren", horizon="kort en intensief", scope="vooral mijn werk"),
             expected="training"),
+    # Answers every question in their own words: diminutives, "liefst", "het liefst", "bij voorkeur".
+    Persona("free-text presenter", "ik wil beter leren presenteren",
+            typed=dict(setting="in een groepje", guide_role="iemand die het vak kent en het voordoet",
+                       goal="het liefst iets praktisch leren", horizon="liefst kort en krachtig",
+                       scope="bij voorkeur mijn job"),
+            expected="training"),
+    Persona("free-text procrastinator", "ik stel alles uit en krijg mijn werk niet af, daar wil ik vanaf",
+            typed=dict(goal="liefst een probleempje oplossen", setting="het liefst in m'n eentje",
+                       guide_role="iemand die goede vragen stelt", horizon="een paar maandjes",
+                       scope="vooral voor mijn werk"),
+            expected="coaching"),
 ]

@@ -274,6 +274,45 @@ def test_questions_and_off_topic_messages_fill_nothing(intent):
     assert extract("wat is het verschil tussen training in een groep en coaching?", intent=intent) == {}
 
 
+def extract_in_form(text: str, asked: str, intent: str = "inform") -> dict[str, Any]:
+    tracker = make_tracker(intent=intent, text=text, requested_slot=asked, active_loop={"name": "guidance_form"})
+    events, _ = run(ExtractDimensionSlots(), tracker)
+    return slot_events(events)
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), [
+    ("in een groepje", "setting", {"setting": "group"}),
+    ("liefst in een groepje", "setting", {"setting": "group"}),
+    ("samen", "setting", {"setting": "group"}),
+    ("iemand die het vak kent en het voordoet", "guide_role", {"guide_role": "expert"}),
+    ("een coach", "guide_role", {"guide_role": "questioner"}),
+])
+def test_free_text_answers_the_question_asked_in_the_form(text, asked, expected):
+    assert extract_in_form(text, asked) == expected
+    # Whatever need the classifier heard in it, it is still the answer.
+    assert extract_in_form(text, asked, intent="need_skill") == expected
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope"])
+def test_an_unplaced_message_in_the_form_still_answers_the_question_asked(intent):
+    assert extract_in_form("liefst in een groepje", "setting", intent=intent) == {"setting": "group"}
+    # ... but only that question: no guess at another one.
+    assert extract_in_form("liefst in een groepje", "horizon", intent=intent) == {}
+    assert extract_in_form("hoe laat is het?", "setting", intent=intent) == {}
+
+
+@pytest.mark.parametrize("intent", ["ask_difference", "need_distress", "bot_challenge"])
+def test_a_question_in_the_form_is_never_an_answer(intent):
+    assert extract_in_form("is coaching ook in een groepje?", "setting", intent=intent) == {}
+
+
+def test_short_answers_need_the_guidance_form():
+    assert extract("samen") == {}
+    tracker = make_tracker(intent="inform", text="samen", requested_slot="lead_contact",
+                           active_loop={"name": "lead_form"})
+    assert slot_events(run(ExtractDimensionSlots(), tracker)[0]) == {}
+
+
 def test_nlu_entity_is_not_overridden():
     entities = [{"entity": "setting", "value": "group", "start": 0, "end": 5}]
     found = extract("1-op-1 graag, een paar maanden", entities=entities)

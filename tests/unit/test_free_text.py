@@ -133,3 +133,133 @@ def test_one_sentence_can_answer_several_questions():
 def test_very_long_input_is_handled():
     text = "blabla " * 5000 + "in een groep"
     assert parse_answers(text) == {"setting": "group"}
+
+
+# --- Dutch and Flemish variants: diminutives, preferences, comparisons ---------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # setting
+    ("in een groepje", {"setting": "group"}),
+    ("groepje", {"setting": "group"}),
+    ("Liefst in een groepje", {"setting": "group"}),
+    ("het liefst in een klein groepje", {"setting": "group"}),
+    ("bij voorkeur in een klasje", {"setting": "group"}),
+    ("liefst in een groep", {"setting": "group"}),
+    ("in kleine groepjes", {"setting": "group"}),
+    ("een workshopje", {"setting": "group"}),
+    ("klassikaal", {"setting": "group"}),
+    ("groepsles", {"setting": "group"}),
+    ("in team", {"setting": "group"}),
+    ("samen met collega's", {"setting": "group"}),
+    ("het liefst alleen", {"setting": "individual"}),
+    ("bij voorkeur alleen", {"setting": "individual"}),
+    ("in m'n eentje", {"setting": "individual"}),
+    ("in m\u2019n eentje", {"setting": "individual"}),
+    ("1:1", {"setting": "individual"}),
+    ("privéles", {"setting": "individual"}),
+    ("met z'n tweeën", {"setting": "individual"}),
+    ("zonder groep", {"setting": "individual"}),
+    ("samen met mijn coach", {"setting": "individual"}),
+    # guide_role
+    ("iemand die het vak kent en het voordoet", {"guide_role": "expert"}),
+    ("een expert die lesgeeft", {"guide_role": "expert"}),
+    ("een lesgever", {"guide_role": "expert"}),
+    ("liefst iemand die het uitlegt", {"guide_role": "expert"}),
+    ("een specialist", {"guide_role": "expert"}),
+    ("het liefst iemand die goede vragen stelt", {"guide_role": "questioner"}),
+    ("iemand die me zelf laat ontdekken", {"guide_role": "questioner"}),
+    ("een ervaren rot", {"guide_role": "experienced"}),
+    ("iemand die het al jaren doet", {"guide_role": "experienced"}),
+    ("iemand uit mijn vak", {"guide_role": "experienced"}),
+    # horizon
+    ("liefst kort", {"horizon": "short"}),
+    ("niet te lang", {"horizon": "short"}),
+    ("een paar weekjes", {"horizon": "short"}),
+    ("een dagje", {"horizon": "short"}),
+    ("bij voorkeur kort en krachtig", {"horizon": "short"}),
+    ("een maandje of twee", {"horizon": "medium"}),
+    ("een paar maand", {"horizon": "medium"}),
+    ("een tijdje", {"horizon": "medium"}),
+    ("het liefst op lange termijn", {"horizon": "long"}),
+    ("zo lang als nodig", {"horizon": "long"}),
+    # goal
+    ("het liefst iets praktisch leren", {"goal": "skill"}),
+    ("liefst een probleempje oplossen", {"goal": "problem"}),
+    ("ik loop vast", {"goal": "problem"}),
+    ("mezelf verder ontwikkelen", {"goal": "growth"}),
+    # scope
+    ("mijn hele leven", {"scope": "life"}),
+    ("het liefst mijn werk", {"scope": "work"}),
+])
+def test_dutch_and_flemish_variants(text, expected):
+    assert parse_answers(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("liever alleen dan in een groep", {"setting": "individual"}),
+    ("liever in een groepje dan alleen", {"setting": "group"}),
+    ("eigenlijk liever iemand die vragen stelt dan iemand die advies geeft", {"guide_role": "questioner"}),
+])
+def test_in_a_comparison_the_preferred_one_counts(text, expected):
+    assert parse_answers(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("breder dan werk", {"scope": "life"}),
+    ("buiten mijn werk", {"scope": "life"}),
+    ("Ik wil mijn leven als geheel bekijken", {"scope": "life"}),
+])
+def test_a_phrase_inside_a_longer_one_means_what_the_longer_one_means(text, expected):
+    assert parse_answers(text) == expected
+
+
+@pytest.mark.parametrize("text", ["niet in een groepje", "liefst geen klasje", "zonder groepje"])
+def test_negated_diminutive_gives_no_group(text):
+    assert parse_answers(text).get("setting") != "group"
+
+
+@pytest.mark.parametrize(("asked", "text", "expected"), [
+    ("setting", "samen", "group"),
+    ("setting", "een cursusje", "group"),
+    ("setting", "met collega's", "group"),
+    ("setting", "persoonlijk", "individual"),
+    ("guide_role", "een coach", "questioner"),
+    ("guide_role", "een mentor", "experienced"),
+    ("guide_role", "een leraar", "expert"),
+    ("horizon", "lang", "long"),
+    ("horizon", "een jaar", "long"),
+    ("horizon", "drie maanden", "medium"),
+    ("horizon", "twee weken", "short"),
+    ("goal", "leren presenteren", "skill"),
+    ("goal", "doorgroeien", "growth"),
+    ("scope", "werk en privé", "life"),
+    ("scope", "zakelijk", "work"),
+])
+def test_short_answers_count_for_the_question_just_asked(asked, text, expected):
+    assert parse_answers(text, asked=asked) == {asked: expected}
+
+
+@pytest.mark.parametrize(("text", "dimension"), [
+    ("samen", "setting"), ("een coach", "guide_role"), ("lang", "horizon"), ("leren presenteren", "goal"),
+    ("zakelijk", "scope"),
+])
+def test_short_answers_mean_nothing_when_another_question_was_asked(text, dimension):
+    assert dimension not in parse_answers(text)
+    other = "setting" if dimension != "setting" else "horizon"
+    assert dimension not in parse_answers(text, asked=other)
+
+
+@pytest.mark.parametrize("text", [
+    "ik heb ruzie met collega's",
+    "ik werk sinds drie weken bij een nieuwe werkgever",
+    "over twee jaar ga ik met pensioen",
+    "ik wil presenteren voor groepen",
+    "ik wil er iets voor doen",
+    "kun je me wat vragen stellen?",
+    "ik wil sneller leren typen",
+    "11 weken",
+])
+def test_opening_messages_are_not_read_as_answers_they_do_not_give(text):
+    found = parse_answers(text)
+    assert "setting" not in found and "guide_role" not in found and "horizon" not in found
