@@ -33,9 +33,11 @@ def main() -> int:
         try:
             response = httpx.post(f"{RASA_URL}/webhooks/rest/webhook",
                                   json={"sender": sender, "message": line}, timeout=60)
-            response.raise_for_status()
         except httpx.HTTPError as error:
             print(f"(de assistent is niet bereikbaar op {RASA_URL}: {error}; draait `make run`?)")
+            continue
+        if response.is_error:
+            print(f"bot> {refusal(response)}")  # e.g. 429: too many messages; the server says when to retry
             continue
         buttons = []
         for reply in response.json():
@@ -44,6 +46,14 @@ def main() -> int:
             for button in reply.get("buttons") or []:
                 buttons.append(button)
                 print(f"     {len(buttons)}. {button['title']}")
+
+
+def refusal(response: httpx.Response) -> str:
+    """The channel's own Dutch explanation of a refused message (400, 413, 429), else the status."""
+    try:
+        return str(response.json()["error"])
+    except (ValueError, KeyError, TypeError):
+        return f"(de assistent antwoordde met HTTP {response.status_code})"
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.support.postgres import admin_engine
 from tests.support.servers import MODEL
 from tests.support.stack import start_stack
 from tests.support.telegram_api import FakeBotApi, telegram_env
@@ -30,6 +31,14 @@ def stack(tmp_path_factory, telegram_api):
     started = start_stack(tmp_path_factory.mktemp("stack"), rasa_env=rasa_env, action_proxy=True)
     yield started
     started.stop()
+
+
+@pytest.fixture(scope="session")
+def admin():
+    """The local PostgreSQL server's maintenance database (AUTOCOMMIT), for throwaway databases."""
+    engine = admin_engine()
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
 
 from tests.support.conversation import asked_dimension, button, button_for, give_details, is_recommendation, texts
 from tests.support.stack import MENTOR
+from tests.support.waiting import wait_until
 
 LEADER = dict(goal="growth", setting="individual", guide_role="experienced", horizon="long", scope="work")
-
-
-def wait_until(check: Callable[[], object], timeout: float = 30, what: str = "condition") -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def leads_of(service, sender: str) -> list[dict]:

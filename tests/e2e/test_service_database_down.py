@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,18 +27,13 @@ from sqlalchemy.engine import Engine, make_url
 from bot.lead import texts as lead_texts
 from tests.service.factories import lead_payload
 from tests.support.mail import Mailbox, start_smtp_server
-from tests.support.postgres import admin_engine, connections_refused, throwaway_databases
+from tests.support.postgres import connections_refused, throwaway_databases
 from tests.support.servers import ActionServer, OutboxWorker, ServiceServer
+from tests.support.stack import service_link
+from tests.support.waiting import wait_until
 
 MENTOR = "mentor@mentorwijzer.test"
 DATABASE_DOWN = "De database is even niet bereikbaar. Probeer het later opnieuw."
-
-
-@pytest.fixture(scope="module")
-def admin() -> Iterator[Engine]:
-    engine = admin_engine()
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -86,15 +81,7 @@ def service(workdir: Path, database_url: str, smtp: Controller) -> Iterator[Serv
 
 @pytest.fixture(scope="module")
 def link(workdir: Path, service: ServiceServer) -> dict[str, str]:
-    """How the action server and the outbox worker reach the service (quick retries for tests)."""
-    return {
-        "LEAD_SERVICE_URL": service.url,
-        "SERVICE_TOKEN": service.service_token,
-        "LEAD_OUTBOX_URL": f"sqlite:///{workdir / 'outbox.db'}",
-        "LEAD_OUTBOX_RETRY_SECONDS": "1",
-        "LEAD_OUTBOX_MAX_BACKOFF_SECONDS": "2",
-        "LEAD_SERVICE_TIMEOUT_SECONDS": "3",
-    }
+    return service_link(workdir, service)
 
 
 @pytest.fixture(scope="module")
@@ -131,16 +118,6 @@ def rows(database_url: str, conversation_id: str) -> dict[str, int]:
     finally:
         engine.dispose()
     return {"leads": leads, "notifications": notifications}
-
-
-def wait_until(check: Callable[[], object], timeout: float = 30, what: str = "condition") -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def mails_about(mailbox: Mailbox, reference: str) -> list[str]:

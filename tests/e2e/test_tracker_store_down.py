@@ -19,17 +19,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.message_guard import FAILURE_REPLY
-from tests.support.postgres import POSTGRES_ADMIN_URL, admin_engine, throwaway_databases
+from tests.support.postgres import POSTGRES_ADMIN_URL, throwaway_databases
 from tests.support.servers import MODEL, RasaServer
 
 NO_ACTION_SERVER = "http://127.0.0.1:9/webhook"  # a greeting needs no custom action
-
-
-@pytest.fixture(scope="module")
-def admin() -> Iterator[Engine]:
-    engine = admin_engine()
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,18 @@ class Stack:
                 part.stop()
 
 
+def service_link(workdir: Path, service: ServiceServer) -> dict[str, str]:
+    """How the action server and the outbox worker reach the service; quick retries for tests."""
+    return {
+        "LEAD_SERVICE_URL": service.url,
+        "SERVICE_TOKEN": service.service_token,
+        "LEAD_OUTBOX_URL": f"sqlite:///{workdir / 'outbox.db'}",
+        "LEAD_OUTBOX_RETRY_SECONDS": "1",
+        "LEAD_OUTBOX_MAX_BACKOFF_SECONDS": "2",
+        "LEAD_SERVICE_TIMEOUT_SECONDS": "3",
+    }
+
+
 def start_stack(workdir: Path, rasa_env: dict[str, str] | None = None, action_proxy: bool = False) -> Stack:
     """`rasa_env` adds settings for Rasa (e.g. a Telegram bot pointed at a local Bot API server)."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -56,15 +68,7 @@ def start_stack(workdir: Path, rasa_env: dict[str, str] | None = None, action_pr
         })
         service.start()
         started.callback(service.stop)
-        # How the action server and the outbox worker reach the service; quick retries for tests.
-        link = {
-            "LEAD_SERVICE_URL": service.url,
-            "SERVICE_TOKEN": service.service_token,
-            "LEAD_OUTBOX_URL": f"sqlite:///{workdir / 'outbox.db'}",
-            "LEAD_OUTBOX_RETRY_SECONDS": "1",
-            "LEAD_OUTBOX_MAX_BACKOFF_SECONDS": "2",
-            "LEAD_SERVICE_TIMEOUT_SECONDS": "3",
-        }
+        link = service_link(workdir, service)
         worker = OutboxWorker(workdir, env=link)
         worker.start()
         started.callback(worker.stop)
