@@ -9,6 +9,8 @@
 - Leads per second and p95 of `POST /api/leads` on the lead service (SQLite).
 - Staff screens with 10,000 stored conversations: indexing them, the list's first page, a
   filtered search, opening one of 200 events, the dashboard (SQLite, and PostgreSQL when reachable).
+- Load over REST (tests/bench/load.py): messages per second and p50/p95/p99 at 1, 10 and 50 conversations at
+  once, on SQLite and on PostgreSQL + Redis with one and two Rasa instances, peak memory, docs/load_chart.svg.
 - The hand-off: "ja, verstuur maar" until the reference, and until the mentor's e-mail arrives.
 - Training time of the full model from scratch (skip with BENCH_SKIP_TRAIN=1).
 """
@@ -27,7 +29,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from tests.bench import channels, handoff, lead_service, staff_screens
+from tests.bench import channels, handoff, lead_service, load, staff_screens
 from tests.support.conversation import run_persona
 from tests.support.personas import PERSONAS
 from tests.support.servers import MODEL, ROOT, base_env
@@ -103,7 +105,8 @@ def training_time(workdir: Path) -> float | None:
 
 
 def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict, handoffs: dict,
-                 channel_latency: dict[str, list[float]], screens: dict | None = None) -> None:
+                 channel_latency: dict[str, list[float]], screens: dict | None = None,
+                 loads: dict | None = None) -> None:
     outcomes = conv["outcomes"]
     right = sum(1 for o in outcomes if o[4])
     turns = [o[1] for o in outcomes if o[1] is not None]
@@ -152,6 +155,8 @@ def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict
               f"p95 **{percentile(leads['parallel'], 95):.1f} ms**", ""]
     if screens is not None:
         lines += staff_screens.markdown(screens)
+    if loads is not None:
+        lines += load.markdown(loads)
     confirm, notified = handoffs["confirm"], handoffs["notified"]
     lines += ["## Hand-off to a mentor (whole stack: Rasa, actions, lead service, SMTP)", "",
               f"- {len(confirm)} hand-offs. \"Ja, verstuur maar\" until the reply with the reference: "
@@ -183,8 +188,9 @@ def main() -> None:
             telegram_api.stop()
         leads = lead_service.measure(workdir)
         screens = staff_screens.measure(workdir / "staff-screens")
+        loads = load.measure(workdir / "load")  # also writes docs/load_chart.svg
         train_seconds = training_time(workdir)
-        write_report(nlu, conv, train_seconds, leads, handoffs, channel_latency, screens)
+        write_report(nlu, conv, train_seconds, leads, handoffs, channel_latency, screens, loads)
     print((DOCS / "benchmarks.md").read_text())
 
 
