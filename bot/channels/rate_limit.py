@@ -298,8 +298,8 @@ def _key(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
 class OncePerWindow:
     """Whether to tell a sender "wait": once until the refusal's window has passed (Telegram).
 
-    In process memory: Telegram chats are routed to one Rasa process (README, "Beyond one machine"),
-    and at worst a chat hears it once more from another process.
+    In process memory: with several Rasa instances a chat may hear it once from each instance that
+    refuses one of its updates, never once per update.
     """
 
     def __init__(self, size: int = NOTICES_REMEMBERED, clock: Callable[[], float] = time.monotonic) -> None:
