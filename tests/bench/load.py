@@ -661,8 +661,9 @@ def verdicts(results: dict[str, Any]) -> list[str]:
         lines += ["", f"Rasa needs about **{middle:.0f} ms of CPU per message** (median over the capacity levels). "
                   "One instance works on one message at a time (one event loop), so it uses about one core at most "
                   "and cannot answer much more than "
-                  f"{1000 / middle:.0f} messages per second; a second instance adds only what the other core has "
-                  "free, which on this shared machine was often little (see the last column)."]
+                  f"{1000 / middle:.0f} messages per second; a second instance can use the other core, as far as "
+                  "the action server, the databases and the load generator leave it free (the last column shows how "
+                  "busy other programs kept the machine)."]
     return lines + [""]
 
 

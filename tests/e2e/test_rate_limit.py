@@ -55,10 +55,6 @@ def post(rasa: RasaServer, sender: str, message: str, forwarded_for: str) -> htt
                       headers={"X-Forwarded-For": forwarded_for}, timeout=60)
 
 
-def user_texts(rasa: RasaServer, sender: str) -> list[str]:
-    return [event["text"] for event in rasa.tracker(sender)["events"] if event["event"] == "user"]
-
-
 def test_rest_a_sender_over_the_limit_gets_429_in_dutch_and_is_not_heard(limited_rasa: RasaServer) -> None:
     sender, address = f"limit-{uuid.uuid4().hex[:10]}", visitor_address()
     messages = ["hoi", "ik wil beter leren presenteren", "weet ik niet"]
@@ -74,7 +70,7 @@ def test_rest_a_sender_over_the_limit_gets_429_in_dutch_and_is_not_heard(limited
     assert 1 <= retry_after <= 60
     assert refused.json() == {"error": limited_message(retry_after)}  # the channel's error shape, Dutch
     assert LIMITED in refused.json()["error"]
-    assert user_texts(limited_rasa, sender) == messages  # the refused message never reached Rasa
+    assert limited_rasa.user_texts(sender) == messages  # the refused message never reached Rasa
 
     # Someone else, even behind the same address, is not affected.
     other = post(limited_rasa, f"limit-{uuid.uuid4().hex[:10]}", "hoi", address)
@@ -107,7 +103,7 @@ def test_widget_a_conversation_over_the_limit_is_told_to_wait(limited_rasa: Rasa
 
         assert len(events) == 1 and events[0][0] == "bot_uttered", events  # no bot_error, then bot_done
         assert LIMITED in events[0][1]["text"]
-        assert user_texts(limited_rasa, conversation_id) == messages
+        assert limited_rasa.user_texts(conversation_id) == messages
     finally:
         widget.close()
 
@@ -129,7 +125,7 @@ def test_telegram_a_chat_over_the_limit_hears_it_once_and_telegram_gets_200(
     assert len(first) == 1 and LIMITED in first[0]["text"]
     assert second == [] and tapped == []  # told once per window, not at every message of a flood
     assert [call.method for call in chat.last_calls] == ["answerCallbackQuery"]  # the tap stops spinning
-    assert user_texts(limited_rasa, chat.sender) == messages
+    assert limited_rasa.user_texts(chat.sender) == messages
 
 
 def test_an_unusable_limit_stops_rasa_at_start_up_saying_why(

@@ -163,6 +163,10 @@ class RasaServer:
     def slots(self, sender: str) -> dict:
         return self.tracker(sender)["slots"]
 
+    def user_texts(self, sender: str) -> list[str]:
+        """What the visitor said, as the tracker store kept it."""
+        return [event["text"] for event in self.tracker(sender)["events"] if event["event"] == "user"]
+
 
 @dataclass
 class ServiceServer:
