@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 api_args=()
 if [[ -n "${RASA_AUTH_TOKEN:-}" ]]; then
-  api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+  api_args=(--enable-api "--auth-token=$RASA_AUTH_TOKEN")  # "=": a token may begin with "-"
 fi
 
 cors_args=()
