@@ -9,9 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.support.postgres import REQUIRE_SERVICES
+from tests.support.postgres import service_missing
 from tests.support.servers import ROOT, free_port, stop_process, wait_for
 
 NGINX = Path("/usr/sbin/nginx")
@@ -49,9 +47,7 @@ class Nginx:
     def __init__(self, workdir: Path, rasa_addresses: list[str], service_address: str) -> None:
         if not NGINX.exists():
             message = "no nginx at /usr/sbin/nginx: run make nginx (as root)"
-            if REQUIRE_SERVICES:
-                pytest.fail(message + " (REQUIRE_SERVICES=1)")
-            pytest.skip(message)
+            service_missing(message)
         self.workdir = workdir
         self.port = free_port()
         workdir.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -14,6 +15,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_missing(message: str) -> NoReturn:
+    """Skip the test for a missing service, or fail it where services are required (CI)."""
+    if REQUIRE_SERVICES:
+        pytest.fail(message + " (REQUIRE_SERVICES=1)")
+    pytest.skip(message)
 # A maintenance database on the local server; the tests create and drop their own next to it.
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -27,9 +35,7 @@ def admin_engine() -> Engine:
     except OperationalError as exc:
         admin.dispose()
         message = f"PostgreSQL unreachable at {make_url(POSTGRES_ADMIN_URL).host}: {type(exc).__name__}"
-        if REQUIRE_SERVICES:
-            pytest.fail(message + " (REQUIRE_SERVICES=1)")
-        pytest.skip(message)
+        service_missing(message)
     return admin
 
 

@@ -12,9 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
-from tests.support.postgres import REQUIRE_SERVICES
+from tests.support.postgres import service_missing
 from tests.support.servers import free_port, stop_process
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -28,9 +26,7 @@ def redis_url_or_skip() -> str:
         client.ping()
     except redis.RedisError as exc:
         message = f"Redis unreachable at {REDIS_URL}: {type(exc).__name__}"
-        if REQUIRE_SERVICES:
-            pytest.fail(message + " (REQUIRE_SERVICES=1)")
-        pytest.skip(message)
+        service_missing(message)
     finally:
         client.close()
     return REDIS_URL
@@ -45,9 +41,7 @@ class PrivateRedis:
         binary = shutil.which("redis-server")
         if binary is None:
             message = "redis-server not installed"
-            if REQUIRE_SERVICES:
-                pytest.fail(message + " (REQUIRE_SERVICES=1)")
-            pytest.skip(message)
+            service_missing(message)
         self.port = free_port()
         self._log = workdir / "redis.log"
         self._process = subprocess.Popen(
