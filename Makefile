@@ -14,7 +14,8 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
-export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+# Follows ACTIONS_PORT, as `make run` does (bot/run/programs.py).
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(or $(ACTIONS_PORT),5055)/webhook
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
@@ -24,7 +25,8 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-run: install train migrate ## Install, build, train if stale, start Rasa (5005), actions (5055), lead service (8000)
+# scripts/run.sh migrates the database itself: it knows which one (VAR_DIR, DATABASE_URL).
+run: install train ## Install, build, train if stale, start and supervise Rasa (5005), actions (5055), lead service (8000)
 	@scripts/run.sh
 
 test: install train ## Run every test: data validation, lint, unit, lead service, test stories, end-to-end
@@ -113,8 +115,9 @@ staff-list: install ## List the staff accounts
 chat: ## Talk to the running assistant in this terminal (over REST, as a visitor would)
 	@$(APP_VENV)/bin/python -m bot.cli_chat
 
-shell: install train ## Rasa's own shell (needs the action server from `make run`)
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+shell: install train ## Rasa's own shell (needs the action server from `make run`, and its token)
+	eval "$$($(APP_VENV)/bin/python -m bot.local_secrets ACTION_SERVER_TOKEN)" && \
+	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 clean: ## Remove built and generated files (keeps the virtual environments)
 	rm -rf build models/*.tar.gz var/results .pytest_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -42,13 +43,16 @@ class ActionForgetMe(Action):
             dispatcher.utter_message(text=texts.FORGET_CANCELLED)
             return [SlotSet("forget_confirmed", None)]
         conversation_id = tracker.sender_id
+        # The erase covers what was given up to now, even when it reaches the service much later:
+        # a hand-off the visitor makes after this is theirs to keep (bot/service/erasure.py).
+        asked_at = datetime.now(UTC)
         box = lead_outbox()
         # A hand-off still waiting in the outbox is dropped here, before it can reach anyone.
         await asyncio.to_thread(box.drop_lead, conversation_id)
         try:
-            await asyncio.to_thread(LeadServiceClient(get_settings()).erase_conversation, conversation_id)
+            await asyncio.to_thread(LeadServiceClient(get_settings()).erase_conversation, conversation_id, asked_at)
         except (ServiceUnavailable, LeadRejected) as error:
-            await asyncio.to_thread(box.add_erase, conversation_id)
+            await asyncio.to_thread(box.add_erase, conversation_id, asked_at)
             log.warning("erase of conversation %s queued in the outbox (%s)", conversation_id, error)
             dispatcher.utter_message(text=texts.FORGET_QUEUED)
         else:

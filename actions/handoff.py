@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.lead_form import LEAD_SLOTS
-from actions.lead_service.client import LeadRejected, LeadServiceClient, ServiceUnavailable
+from actions.lead_service.client import LeadErased, LeadRejected, LeadServiceClient, ServiceUnavailable
 from actions.lead_service.outbox import LeadOutbox
 from actions.lead_service.settings import get_settings
 from actions.lead_summary import conversation_topics, current_advice, known_answers
@@ -68,7 +68,7 @@ class ActionSubmitLead(Action):
             log.warning("lead for conversation %s queued in the outbox (%s)", draft.conversation_id, error)
             dispatcher.utter_message(text=texts.QUEUED)
             return [SlotSet("lead_queued", True)]
-        except LeadRejected:
+        except (LeadRejected, LeadErased):
             dispatcher.utter_message(text=texts.REJECTED)
             return []
         dispatcher.utter_message(text=texts.stored(draft.first_name, stored.reference, draft.email, draft.phone,

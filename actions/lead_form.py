@@ -37,8 +37,32 @@ CONFIRM_BUTTONS = [
 DECLINED = {"lead_declined": True}
 
 
+# Given for the e-mail address and phone number in lead_email and lead_phone at the time.
+CONSENT_SLOTS = ("lead_consent_store", "lead_consent_contact", "lead_consent_at")
+
+
 def handed_over(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("lead_reference") or tracker.get_slot("lead_queued"))
+
+
+def consent_covers(tracker: Tracker, email: str | None, phone: str | None) -> bool:
+    """Do the consents given so far (if any) cover this address and number? Fewer channels is fine:
+    storing or using less than agreed needs no new yes; a new address or number does."""
+    if tracker.get_slot("lead_consent_store") is None and tracker.get_slot("lead_consent_contact") is None:
+        return True  # not asked yet: they will be, for these details
+    return email in (None, tracker.get_slot("lead_email")) and phone in (None, tracker.get_slot("lead_phone"))
+
+
+def asked_again(tracker: Tracker) -> bool:
+    """Was the summary shown in this hand-off already? Then a consent question now is one asked again."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_start_handoff":
+            return False
+        # The form asks through its own action: what it asked shows in `requested_slot`.
+        if event.get("event") == "slot" and event.get("name") == "requested_slot" \
+                and event.get("value") == "lead_confirmed":
+            return True
+    return False
 
 
 class ValidateLeadForm(FormValidationAction):
@@ -75,7 +99,11 @@ class ValidateLeadForm(FormValidationAction):
             return {"lead_contact": None}
         # The slot keeps what we understood, not what was typed around it.
         understood = " / ".join(part for part in (contact.email, contact.phone) if part)
-        return {"lead_contact": understood, "lead_email": contact.email, "lead_phone": contact.phone}
+        result = {"lead_contact": understood, "lead_email": contact.email, "lead_phone": contact.phone}
+        if not consent_covers(tracker, contact.email, contact.phone):
+            # Consent was given for other details ("Iets aanpassen"): ask both again, for these.
+            result.update(dict.fromkeys(CONSENT_SLOTS))
+        return result
 
     def validate_lead_moment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> dict[str, Any]:
@@ -118,10 +146,11 @@ class ValidateLeadForm(FormValidationAction):
             dispatcher.utter_message(text=texts.ASK_YES_NO_AGAIN)
             return {"lead_confirmed": None}
         if not answer:
-            # "Iets aanpassen": ask name, contact and moment again; the consents stand.
+            # "Iets aanpassen": ask name, contact and moment again. The consents stand as long as the
+            # address and number stay those they were given for: lead_email and lead_phone keep them
+            # until the new contact details come in (validate_lead_contact compares).
             dispatcher.utter_message(text=texts.STARTING_AGAIN)
-            return {slot: None for slot in ("lead_first_name", "lead_contact", "lead_email", "lead_phone",
-                                            "lead_moment", "lead_confirmed")}
+            return {slot: None for slot in ("lead_first_name", "lead_contact", "lead_moment", "lead_confirmed")}
         return {"lead_confirmed": True}
 
     @staticmethod
@@ -144,6 +173,8 @@ class ActionAskLeadConsentStore(Action):
                   domain: DomainDict) -> list[dict[str, Any]]:
         text = texts.ask_consent_store(tracker.get_slot("lead_email"), tracker.get_slot("lead_phone"),
                                        get_settings().retention_days)
+        if asked_again(tracker):
+            text = texts.CONSENT_AGAIN + "\n\n" + text
         dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)
         return []
 

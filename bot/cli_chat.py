@@ -17,7 +17,7 @@ RASA_URL = os.environ.get("RASA_URL", "http://localhost:5005")
 
 
 def main() -> int:
-    sender = f"cli-{uuid.uuid4().hex[:8]}"
+    sender = f"cli-{uuid.uuid4().hex}"  # a REST sender is its own key: unguessable
     buttons: list[dict] = []
     print("Typ je bericht (Ctrl-D of 'stop' om te stoppen).")
     while True:

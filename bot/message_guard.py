@@ -4,7 +4,9 @@ Stock Rasa 3.6 trusts its input: a 2 MB message blocks every conversation
 while NLU chews on it, and a typed `/inform{"slot": "<b>x</b>"}` skips NLU and
 writes slots directly. The guard caps the length and lets through only the
 exact button payloads this assistant offers; any other slash command is passed
-on as plain text. Plain Python: the Rasa channel and the tests share it.
+on as plain text. Text that cannot be stored is cleaned first (`clean_text`): a lone UTF-16
+surrogate ("\ud800", valid in JSON, not in UTF-8) once made Rasa's tracker store end the process.
+Plain Python: the Rasa channel and the tests share it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ DEFAULT_MAX_CHARS = 2000
 # Button payloads that carry no data; `/inform{...}` is checked value by value.
 PLAIN_PAYLOAD_INTENTS = frozenset({"dont_know", "restart", "request_human", "ask_more", "affirm", "deny"})
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
+# Lone surrogates cannot be encoded as UTF-8 (every store would fail on them).
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# C0 and C1 control characters except tab and newlines, and DEL: invisible, and some databases refuse them.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INFORM = re.compile(r"^/inform(\{.*\})$", re.DOTALL)
 
 EMPTY_REPLY = "Ik zie geen tekst in je bericht. Vertel gerust in een paar woorden wat je wilt ontwikkelen."
@@ -43,7 +49,7 @@ def guard(text: object, max_chars: int = DEFAULT_MAX_CHARS) -> GuardedText:
     """Make any incoming value safe to hand to Rasa as a user message."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    text = text.replace("\x00", "")
+    text = clean_text(text)
     stripped = text.strip()
     if stripped.startswith("/"):
         if is_known_payload(stripped):
@@ -51,6 +57,16 @@ def guard(text: object, max_chars: int = DEFAULT_MAX_CHARS) -> GuardedText:
         text = _LEADING_SLASHES.sub("", stripped)
         return _capped(text, max_chars, was_command=True)
     return _capped(text, max_chars)
+
+
+def clean_text(text: str) -> str:
+    """`text` as it can be stored and shown: a lone surrogate becomes U+FFFD, control characters go."""
+    return _CONTROLS.sub("", _SURROGATES.sub("\ufffd", text))
+
+
+def is_storable(text: str) -> bool:
+    """True when `text` needs no cleaning (for ids and labels, which are refused rather than changed)."""
+    return not (_SURROGATES.search(text) or _CONTROLS.search(text))
 
 
 def is_known_payload(text: str) -> bool:

@@ -8,15 +8,18 @@ Runs inside Rasa's environment (SQLAlchemy 1.4, psycopg2); imported only by Rasa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import rasa.core.agent
 import sqlalchemy as sa
-from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.cli import print_error_and_exit
 from sqlalchemy.engine import make_url
 
 from bot.channels.links import DEFAULT_DATABASE_URL, engine_url
@@ -83,6 +86,24 @@ class ServiceDatabaseTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(rendered, pool_pre_ping=True, **create_engine_kwargs(rendered))
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[sa.orm.Session]:
+        """Rasa's, except that an error while saving or reading fails only this turn.
+
+        Rasa's own answers *every* ValueError inside the scope (meant for a missing PostgreSQL
+        schema) by ending the application, so one sender id that cannot be encoded stopped the
+        whole server. The schema check still ends it at start-up, where that is the right answer."""
+        session = self.sessionmaker()
+        try:
+            try:
+                ensure_schema_exists(session)
+            except ValueError as missing:
+                print_error_and_exit(f"The PostgreSQL schema '{missing}' (POSTGRESQL_SCHEMA) does not exist in the "
+                                     "tracker store's database. Create it, or unset POSTGRESQL_SCHEMA.")
+            yield session
+        finally:
+            session.close()
 
 
 class StrictTrackerStore(FailSafeTrackerStore):

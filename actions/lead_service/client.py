@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +23,10 @@ class LeadRejected(Exception):
     """The service refused the lead as invalid: sending it again will not help."""
 
 
+class LeadErased(Exception):
+    """The visitor said "vergeet mij" after this hand-off: the service did not store it, and that is final."""
+
+
 @dataclass(frozen=True)
 class StoredLead:
     reference: str
@@ -38,8 +43,10 @@ class LeadServiceClient:
         body = response.json()
         return StoredLead(reference=body["reference"], created=response.status_code == 201)
 
-    def erase_conversation(self, conversation_id: str) -> None:
-        self._request("DELETE", f"/api/conversations/{quote(conversation_id, safe='')}")
+    def erase_conversation(self, conversation_id: str, asked_at: datetime | None = None) -> None:
+        """`asked_at`: when the visitor asked; the service erases only what was given before it."""
+        params = {"asked_at": asked_at.isoformat()} if asked_at is not None else None
+        self._request("DELETE", f"/api/conversations/{quote(conversation_id, safe='')}", params=params)
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         settings = self._settings
@@ -56,6 +63,8 @@ class LeadServiceClient:
             raise ServiceUnavailable(f"HTTP {response.status_code}")
         if response.status_code == 429 or response.status_code >= 500:
             raise ServiceUnavailable(f"HTTP {response.status_code}")
+        if response.status_code == 410:
+            raise LeadErased("HTTP 410")
         if response.status_code >= 400:
             # Only field names, never values: the body may echo personal data.
             fields = [".".join(map(str, problem.get("loc", []))) for problem in _errors(response)]

@@ -2,9 +2,10 @@
 
 When the lead service cannot be reached, the hand-off (or a "vergeet mij" erase
 request) is written here and delivered later by `actions.lead_service.worker`.
-Delivery is at-least-once; the service stores one lead per conversation, so the
+Delivery is at-least-once; the service stores one lead per hand-off, so the
 lead arrives exactly once. Rows are deleted once delivered: personal data does
-not linger here.
+not linger here. An erase request carries the moment the visitor asked, so
+whenever it arrives it takes only what was given before (not a later hand-off).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 
-from actions.lead_service.client import LeadRejected, LeadServiceClient, ServiceUnavailable
+from actions.lead_service.client import LeadErased, LeadRejected, LeadServiceClient, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +80,21 @@ class LeadOutbox:
         with self.engine.begin() as db:
             self._add(db, conversation_id, "lead", json.dumps(payload))
 
-    def add_erase(self, conversation_id: str) -> int:
+    def add_erase(self, conversation_id: str, asked_at: datetime | None = None) -> int:
         """Queue an erase; a hand-off not yet delivered is dropped instead of sent. Returns how many were dropped."""
+        asked_at = asked_at or datetime.now(UTC)
         # One transaction: a worker never sees the erase without the drop, nor the drop without the erase.
         with self.engine.begin() as db:
             dropped = db.execute(delete(outbox).where(_leads_of(conversation_id))).rowcount
-            self._add(db, conversation_id, "erase", None)
+            self._add(db, conversation_id, "erase", json.dumps({"asked_at": asked_at.isoformat()}))
+        self._scrub()
         return dropped
 
     def drop_lead(self, conversation_id: str) -> int:
         with self.engine.begin() as db:
-            return db.execute(delete(outbox).where(_leads_of(conversation_id))).rowcount
+            dropped = db.execute(delete(outbox).where(_leads_of(conversation_id))).rowcount
+        self._scrub()
+        return dropped
 
     def has_lead(self, conversation_id: str) -> bool:
         with self.engine.connect() as db:
@@ -114,18 +120,30 @@ class LeadOutbox:
             row = self._claim(row_id, now)
             if row is not None:
                 self._deliver(row, client, now, report)
+        if report.delivered:
+            self._scrub()
         return report
+
+    def _scrub(self) -> None:
+        """SQLite: move the zeroed pages out of the -wal file, so deleted leads are gone from the disk too."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as db:
+                db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _deliver(self, row: Any, client: LeadServiceClient, now: float, report: DeliveryReport) -> None:
         try:
             if row.kind == "lead":
                 client.hand_over(json.loads(row.payload))
             else:
-                client.erase_conversation(row.conversation_id)
+                client.erase_conversation(row.conversation_id, _asked_at(row.payload))
         except ServiceUnavailable as error:
             self._retry_later(row, now, str(error))
             report.retrying += 1
             return
+        except LeadErased:
+            # The visitor asked to be forgotten after this hand-off (perhaps through another action
+            # server): the service stored nothing, so the row goes as if delivered.
+            log.info("outbox lead for conversation %s was erased on request before it arrived", row.conversation_id)
         except LeadRejected as error:
             self._set(row.id, status="rejected", last_error=str(error), claimed_until=None)
             log.error("outbox row %s (%s) rejected by the lead service: %s", row.id, row.kind, error)
@@ -167,6 +185,14 @@ class LeadOutbox:
             db.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
 
 
+def _asked_at(payload: str | None) -> datetime | None:
+    """When the visitor asked to erase; None for rows queued before that was recorded (the service takes now)."""
+    try:
+        return datetime.fromisoformat(json.loads(payload)["asked_at"]) if payload else None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
 def _leads_of(conversation_id: str) -> Any:
     return and_(outbox.c.conversation_id == conversation_id, outbox.c.kind == "lead")
 
@@ -183,5 +209,7 @@ def _engine(url: str) -> Engine:
     def _wal(connection: Any, _record: Any) -> None:
         # The action server and the worker write the same file: WAL lets them read while the other writes.
         connection.execute("PRAGMA journal_mode=WAL")
+        # A dropped or delivered lead's bytes are overwritten, not left in free space (see _scrub).
+        connection.execute("PRAGMA secure_delete=ON")
 
     return engine

@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 
 from actions.lead_service.client import LeadServiceClient
 from actions.lead_service.outbox import LeadOutbox
 from actions.lead_service.settings import get_settings
+from bot.secret_rules import secret_problem
 
 log = logging.getLogger("actions.lead_service.worker")
 # How often the worker looks for due rows; each row has its own back-off on top.
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         counts = box.counts()
         print(", ".join(f"{name}: {count}" for name, count in sorted(counts.items())) or "outbox is empty")
         return 0
+    problem = secret_problem("SERVICE_TOKEN", settings.service_token.get_secret_value())
+    if problem:
+        print(f"The outbox worker cannot deliver: {problem}", file=sys.stderr)
+        return 2
     client = LeadServiceClient(settings)
     if args.once:
         report = box.deliver_due(client)

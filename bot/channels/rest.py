@@ -3,7 +3,10 @@
 Replaces Rasa's stock RestInput, which joins requests without a sender into
 one shared conversation "default", answers 500 to a JSON list, logs the
 user's text on errors, and answers `[]` when something failed. Here:
-- the body must be a JSON object with a non-empty `sender` (else 400, in Dutch);
+- the body must be a JSON object with a `sender` of letters, digits and `._:@+-` (else 400, in
+  Dutch); the sender's conversation is `rest-<sender>` (bot/channels/conversation_ids.py), so no
+  REST request can write into a widget or Telegram conversation;
+- `metadata`, when given, is a small JSON object of storable text (else 400);
 - the message goes through `bot.message_guard` (length cap, no typed `/intent`);
 - every message gets at least one reply: an empty answer from Rasa means a
   failed action or lock, and the user is told so instead of seeing nothing;
@@ -14,6 +17,7 @@ user's text on errors, and answers `[]` when something failed. Here:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -25,15 +29,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.conversation_ids import BAD_SENDER, rest_conversation_id
 from bot.channels.rate_limit import ChatRateLimiter, limited_message, limiter_for_channel
 from bot.channels.request_body import BodyProblem, json_object
 from bot.channels.tracker_buttons import resolve_numbered_reply
-from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard
+from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard, is_storable
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_CHARS = 128
 MAX_BODY_BYTES = 64 * 1024
+MAX_METADATA_BYTES = 4 * 1024
+BAD_METADATA = "'metadata' moet een klein JSON-object met gewone tekst zijn."
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -42,6 +48,18 @@ def _error(status: int, message: str) -> HTTPResponse:
 
 def _bot_text(recipient: str, text: str) -> dict[str, Any]:
     return {"recipient_id": recipient, "text": text}
+
+
+def _metadata_problem(metadata: object) -> bool:
+    """True when `metadata` cannot be stored with the message: no object, too big, or unstorable text."""
+    if not isinstance(metadata, dict):
+        return True
+    try:
+        encoded = json.dumps(metadata, ensure_ascii=False)
+        size = len(encoded.encode("utf-8"))  # a lone surrogate fails here
+    except (TypeError, ValueError):
+        return True
+    return size > MAX_METADATA_BYTES or not is_storable(encoded)
 
 
 def _forwarded_for(request: Request) -> str:
@@ -77,14 +95,15 @@ class GuardedRestInput(RestInput):
             if body is BodyProblem.NOT_AN_OBJECT:
                 return _error(400, "Stuur een JSON-object met 'sender' en 'message'.")
             sender = body.get("sender")
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-                return _error(400, "Een geldige 'sender' (tekst, hoogstens 128 tekens) is verplicht.")
+            conversation_id = rest_conversation_id(sender)
+            if conversation_id is None:
+                return _error(400, BAD_SENDER)
             metadata = body.get("metadata")
-            if metadata is not None and not isinstance(metadata, dict):
-                return _error(400, "'metadata' moet een JSON-object zijn.")
+            if metadata is not None and _metadata_problem(metadata):
+                return _error(400, BAD_METADATA)
 
             address = self.rate_limiter.client_address(request.ip, _forwarded_for(request))
-            refusal = await self.rate_limiter.acheck(sender=sender, address=address)
+            refusal = await self.rate_limiter.acheck(sender=conversation_id, address=address)
             if refusal is not None:
                 logger.debug("rest channel: message refused, too many per %s", refusal.scope)
                 limited = _error(429, limited_message(refusal.retry_after))
@@ -97,9 +116,9 @@ class GuardedRestInput(RestInput):
 
             collector = CollectingOutputChannel()
             try:
-                text = await resolve_numbered_reply(request.app.ctx.agent, sender, message.text)
+                text = await resolve_numbered_reply(request.app.ctx.agent, conversation_id, message.text)
                 await on_new_message(
-                    UserMessage(text, collector, sender,
+                    UserMessage(text, collector, conversation_id,
                                 input_channel=self.name(), metadata=metadata)
                 )
             except Exception:
@@ -107,7 +126,8 @@ class GuardedRestInput(RestInput):
                 logger.exception("rest channel: handling a message failed")
                 collector.messages.clear()
 
-            replies = list(collector.messages)
+            # Addressed to the sender the client knows, not to the namespaced conversation.
+            replies = [{**reply, "recipient_id": sender} for reply in collector.messages]
             if message.truncated_from:
                 replies.insert(0, _bot_text(sender, TRUNCATED_REPLY.format(limit=self.max_message_chars)))
             if not any(reply.get("text") or reply.get("buttons") for reply in collector.messages):

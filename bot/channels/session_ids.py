@@ -15,7 +15,7 @@ import hmac
 import re
 import secrets
 
-_CONVERSATION_ID = re.compile(r"^[0-9a-f]{32}$")
+_CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
 _SIGNATURE_BYTES = 18  # 144 bits: unforgeable, and the whole id stays short
 
 
@@ -39,9 +39,9 @@ class SessionSigner:
 
     def verify(self, session_id: object) -> str | None:
         """The conversation id when `session_id` is one we signed, else None."""
-        if not isinstance(session_id, str) or len(session_id) > 128:
-            return None
+        if not isinstance(session_id, str) or len(session_id) > 128 or not session_id.isascii():
+            return None  # compare_digest refuses non-ASCII text: such an id is simply not ours
         conversation_id, _, signature = session_id.partition(".")
-        if not _CONVERSATION_ID.match(conversation_id):
+        if not _CONVERSATION_ID.fullmatch(conversation_id):
             return None
         return conversation_id if hmac.compare_digest(signature, self._signature(conversation_id)) else None

@@ -25,12 +25,13 @@ import asyncio
 import inspect
 import logging
 import os
-import secrets
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
+from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -43,10 +44,13 @@ from bot.channels.rate_limit import ChatRateLimiter, limited_message, limiter_fo
 from bot.channels.session_ids import SessionSigner
 from bot.channels.tracker_buttons import resolve_numbered_reply
 from bot.message_guard import DEFAULT_MAX_CHARS, EMPTY_REPLY, FAILURE_REPLY, TRUNCATED_REPLY, guard
+from bot.secret_rules import secret_problem
 
 logger = logging.getLogger(__name__)
 sanic_websockets.apply()  # otherwise every websocket dies on Python 3.11 (see that module)
 
+# A BCP 47 language tag as browsers send it ("nl", "nl-BE"): nothing else is stored with a message.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,2}")
 DEFAULT_ALLOWED_ORIGINS = "http://localhost:8000,http://127.0.0.1:8000"
 NOT_READY = "De verbinding is nog niet klaar. Een moment geduld, dan probeer ik het opnieuw."
 CONTINUE_UNAVAILABLE = "Verder praten op Telegram kan hier (nog) niet."
@@ -112,10 +116,9 @@ class SignedSocketIOInput(InputChannel):
         self.allowed_origins = allowed_origins if allowed_origins is not None else _split(
             os.environ.get("WIDGET_ALLOWED_ORIGINS") or DEFAULT_ALLOWED_ORIGINS)
         secret = session_secret or os.environ.get("WIDGET_SESSION_SECRET")
-        if not secret:
-            # Safe but forgetful: after a restart every visitor starts a new conversation.
-            logger.warning("WIDGET_SESSION_SECRET is not set: widget sessions end when Rasa restarts")
-            secret = secrets.token_urlsafe(32)
+        problem = secret_problem("WIDGET_SESSION_SECRET", secret)
+        if problem:
+            raise RasaException(problem)  # a guessable key would let anyone sign themselves into any conversation
         self.signer = SessionSigner(secret)
         self.max_message_chars = int(max_message_chars or os.environ.get("MAX_MESSAGE_CHARS") or DEFAULT_MAX_CHARS)
         username = telegram_bot_username or os.environ.get("TELEGRAM_BOT_USERNAME") or ""
@@ -269,7 +272,7 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
     custom = data.get("customData") if isinstance(data.get("customData"), dict) else {}
     language = custom.get("language")
     metadata: dict[str, Any] = {"channel": "web"}
-    if isinstance(language, str) and 0 < len(language) <= 16:
+    if isinstance(language, str) and _LANGUAGE_TAG.fullmatch(language):
         metadata["language"] = language
     return metadata
 

@@ -35,6 +35,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.conversation_ids import telegram_conversation_id
 from bot.channels.links import ChannelLinks
 from bot.channels.numbered import numbered_text
 from bot.channels.rate_limit import ChatRateLimiter, OncePerWindow, Refusal, limited_message, limiter_for_channel
@@ -240,7 +241,7 @@ class TelegramChannel(InputChannel):
             if update.update_id is not None and not self._seen.add(update.update_id):
                 return _ok()  # Telegram retried an update we already handled
             if self._answers(update):
-                refusal = await self.rate_limiter.acheck(sender=f"telegram-{update.chat_id}")
+                refusal = await self.rate_limiter.acheck(sender=telegram_conversation_id(update.chat_id))
                 if refusal is not None:
                     await self._on_limited(update, refusal)
                     return _ok()  # not an error to Telegram: a retry would only come back refused
@@ -360,7 +361,7 @@ class TelegramChannel(InputChannel):
             linked = await asyncio.to_thread(self.links.sender_for_chat, chat_id)
             if linked:
                 return linked
-        return f"telegram-{chat_id}"
+        return telegram_conversation_id(chat_id)
 
     async def _claim(self, token: str, chat_id: int | None) -> str | None:
         if self.links is None or chat_id is None:

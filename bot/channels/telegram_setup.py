@@ -19,11 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.secret_rules import secret_problem
+
 DEFAULT_API_URL = "https://api.telegram.org"
 # Only what the conversation needs: edited messages, channel posts etc. are never sent to us.
 ALLOWED_UPDATES = ["message", "callback_query"]
 # What Telegram accepts as secret_token (it refuses setWebhook otherwise).
-_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _ENV = {
     "bot_token": "TELEGRAM_BOT_TOKEN",
     "webhook_secret": "TELEGRAM_WEBHOOK_SECRET",
@@ -75,9 +77,13 @@ class TelegramSettings:
             raise TelegramConfigError(
                 "TELEGRAM_BOT_TOKEN is gezet maar TELEGRAM_WEBHOOK_SECRET niet: zonder geheim kan iedereen "
                 "berichten namens Telegram sturen. Kies een willekeurige reeks van A-Z, a-z, 0-9, _ en -.")
-        if not _SECRET.match(self.webhook_secret):
+        if not _SECRET.fullmatch(self.webhook_secret):
             raise TelegramConfigError(
                 "TELEGRAM_WEBHOOK_SECRET mag alleen A-Z, a-z, 0-9, _ en - bevatten (1 tot 256 tekens).")
+        # Whoever knows it can write as any chat: as long and random as every other secret.
+        problem = secret_problem("TELEGRAM_WEBHOOK_SECRET", self.webhook_secret)
+        if problem:
+            raise TelegramConfigError(problem)
 
     def method_url(self, method: str) -> str:
         # The token is part of the URL: never log this.

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.conversation_ids import is_telegram_chat_id
+from bot.message_guard import clean_text
+
 # Telegram's limits: a message text holds 4096 characters, callback_data 64 bytes.
 MAX_MESSAGE_CHARS = 4096
 MAX_CALLBACK_BYTES = 64
@@ -68,7 +71,7 @@ def _from_message(update_id: int | None, message: dict[str, Any]) -> Update:
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
     text = message.get("text")
     kind = Kind.TEXT if isinstance(text, str) else Kind.NOT_TEXT
-    return Update(kind, update_id, chat_id, _str(chat.get("type")), text if kind == Kind.TEXT else None,
+    return Update(kind, update_id, chat_id, _str(chat.get("type")), _str(text),
                   language=_str(sender.get("language_code")), first_name=_str(sender.get("first_name")))
 
 
@@ -180,8 +183,10 @@ def _fit(paragraph: str, limit: int) -> list[str]:
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    # Bounded: an id becomes part of a conversation id, stored in a VARCHAR(255) column.
+    return is_telegram_chat_id(value)
 
 
 def _str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    """Text from the update as it can be stored (a forged update may carry lone surrogates)."""
+    return clean_text(value) if isinstance(value, str) else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from bot.lead.texts import CONSENT_TEXT_VERSION
 from bot.recommender import Recommendation
@@ -38,7 +37,8 @@ class LeadDraft:
     answers: dict[str, str] = field(default_factory=dict)
     topics: list[str] = field(default_factory=list)
 
-    def payload(self, transcript_base_url: str | None = None) -> dict[str, Any]:
+    def payload(self, staff_base_url: str | None = None) -> dict[str, Any]:
+        """`staff_base_url`: where staff open the service (the mentor's e-mail links the lead's page there)."""
         advice = self.advice if self.advice is not None and self.advice.informed else None
         return {
             "conversation_id": self.conversation_id,
@@ -52,16 +52,18 @@ class LeadDraft:
             "reasons": [reason.text for reason in advice.reasons][:MAX_REASONS] if advice else [],
             "answers": dict(self.answers),
             "topics": list(self.topics),
-            "transcript_url": transcript_url(transcript_base_url, self.conversation_id),
+            "transcript_url": lead_pages_url(staff_base_url),
             "consent_store": True,
             "consent_contact": True,
+            # Per channel: the form asks both consents again whenever the address or number changes
+            # after they were given (actions/lead_form.py), so they cover exactly what is sent here.
+            "consent_email": self.email is not None,
+            "consent_phone": self.phone is not None,
             "consent_text_version": CONSENT_TEXT_VERSION,
             "consent_at": self.consent_at.isoformat(),
         }
 
 
-def transcript_url(base_url: str | None, conversation_id: str) -> str | None:
-    if not base_url:
-        return None
-    # The staff page (login, then the visitor's latest conversation), not the bearer-token API.
-    return f"{base_url.rstrip('/')}/staff/gesprekken/bezoeker/{quote(conversation_id, safe='')}"
+def lead_pages_url(base_url: str | None) -> str | None:
+    """Where staff read leads; the service adds the lead's id. No conversation id: the link goes into e-mail."""
+    return f"{base_url.rstrip('/')}/staff/leads" if base_url else None

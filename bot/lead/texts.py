@@ -25,7 +25,7 @@ NEED_LABELS = {
 }
 
 ASK_NAME_AGAIN = (
-    "Ik heb alleen je voornaam nodig, zodat de mentor je kan aanspreken. Bijvoorbeeld: Sanne. "
+    "Ik heb alleen je voornaam nodig, zodat de mentor je kan aanspreken. Bijvoorbeeld: Sanne of Anne-Marie. "
     "Wil je toch liever niet? Typ dan \"liever niet\"."
 )
 ASK_CONTACT_AGAIN = {
@@ -46,6 +46,8 @@ NO_CONSENT = (
     "Je kunt altijd later nog een mentor vragen."
 )
 STARTING_AGAIN = "Geen probleem, dan lopen we de gegevens nog even langs."
+# Consent counts for the details it was asked for: new ones need a new yes.
+CONSENT_AGAIN = "Je contactgegevens zijn veranderd, dus ik vraag je toestemming nog een keer."
 ALREADY_STORED = (
     "Je aanvraag is al doorgegeven (referentie {reference}); een mentor neemt contact met je op. "
     "Wil je dat we je gegevens wissen? Typ dan \"vergeet mij\"."

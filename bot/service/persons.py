@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.service.auth import audit
 from bot.service.auth.principal import Principal
 from bot.service.conversations import rows as conversation_rows
+from bot.service.db import scrub
 from bot.service.db.models import ChannelLink, Lead, Notification
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ def erase_leads(session: Session, lead_ids: list[int]) -> Erased:
         notifications += session.execute(delete(Notification).where(Notification.lead_id.in_(chunk))).rowcount
         leads += session.execute(delete(Lead).where(Lead.id.in_(chunk))).rowcount
     session.commit()
+    scrub.checkpoint(session.get_bind())  # SQLite: not even in the -wal file
     log.info("erased %s lead(s) and %s notification(s)", leads, notifications)
     return Erased(leads, notifications)
 
@@ -59,16 +62,24 @@ def erase_person(session: Session, email: str | None, phone: str | None) -> Eras
     return erase_leads(session, lead_ids)
 
 
-def erase_conversation(session: Session, conversation_id: str) -> Erased:
-    """ "Vergeet mij" from the chat: the action server knows the conversation, not the e-mail."""
+def erase_conversation(session: Session, conversation_id: str, asked_at: datetime | None = None) -> Erased:
+    """ "Vergeet mij" from the chat: the action server knows the conversation, not the e-mail.
+
+    With `asked_at`, only what was given before it: a hand-off made after the visitor asked is a
+    new lead that this erasure, arriving late from the action server's outbox, must not take."""
     # The id in `detail`: a conversation id may fill `target`'s 255 characters on its own.
     audit.record(session, Principal.visitor(), "conversation.erase", "conversation",
                  {"conversation_id": conversation_id})
-    # Off the staff list at once; the events follow (erasure.erase_due), taking any rows again.
+    # Off the staff list at once; the events follow (erasure.erase_due), which lists what is left again.
     conversation_rows.delete_rows(session, [conversation_id])
     # The conversation's links go too: a linked Telegram chat then starts a new conversation.
-    links = session.execute(delete(ChannelLink).where(ChannelLink.conversation_id == conversation_id)).rowcount
-    lead_ids = list(session.scalars(select(Lead.id).where(Lead.conversation_id == conversation_id)))
+    links_before = [ChannelLink.conversation_id == conversation_id]
+    leads_before = [Lead.conversation_id == conversation_id]
+    if asked_at is not None:
+        links_before.append(ChannelLink.created_at <= asked_at.timestamp())
+        leads_before.append(Lead.consent_at <= asked_at)
+    links = session.execute(delete(ChannelLink).where(*links_before)).rowcount
+    lead_ids = list(session.scalars(select(Lead.id).where(*leads_before)))
     erased = erase_leads(session, lead_ids)  # commits the links' deletion with the leads'
     erased.channel_links = links
     return erased

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.service.conversations.rows import delete_rows
+from bot.service.db import scrub
 from bot.service.db.conversation_models import Conversation
 from bot.service.db.models import ChannelLink, ConversationErasure, Lead
 from bot.service.persons import CHUNK, Erased, erase_leads
@@ -57,4 +58,5 @@ def purge_conversations(session: Session, tracker: TrackerStore, retention_days:
         session.commit()
         for sender in chunk:
             tracker.erase(sender)
+    scrub.checkpoint(session.get_bind())  # their rows' search text, when the tracker has a file of its own
     return len(senders)

@@ -17,8 +17,9 @@ from pydantic import (
     model_validator,
 )
 
+from bot.lead.names import MAX_NAME_CHARS
 from bot.service.db.types import utcnow
-from bot.service.validation import as_utc, clean_text, normalise_phone, text
+from bot.service.validation import as_utc, clean_text, first_name, normalise_phone, text
 
 LeadStatus = Literal["new", "contacted", "matched", "closed"]
 MentorResponse = Literal["pending", "accepted", "declined"]
@@ -39,7 +40,8 @@ Need = Literal[
     "ask_difference",
 ]
 
-FirstName = text(100, min_length=1)
+# HTML, commands ("/affirm") or digits are no name: refused, as the chat asks again for them.
+FirstName = Annotated[text(MAX_NAME_CHARS, min_length=1), AfterValidator(first_name)]
 Moment = text(200)
 Reason = text(500, min_length=1)
 Topic = text(80, min_length=1)
@@ -58,6 +60,16 @@ UTCDatetime = Annotated[datetime, AfterValidator(as_utc)]
 CONSENT_CLOCK_SKEW = timedelta(minutes=10)
 
 
+def _not_in_future(value: datetime) -> datetime:
+    if value > utcnow() + CONSENT_CLOCK_SKEW:
+        raise ValueError("dit tijdstip ligt in de toekomst")
+    return value
+
+
+# When a visitor asked for something (the action server's clock): never later than now.
+AskedAt = Annotated[datetime, AfterValidator(as_utc), AfterValidator(_not_in_future)]
+
+
 LEAD_EXAMPLE = {
     "conversation_id": "a1b2c3d4e5",
     "first_name": "Anna",
@@ -70,9 +82,11 @@ LEAD_EXAMPLE = {
     "reasons": ["Je zoekt iemand die het vak kent en ervaring deelt."],
     "answers": {"goal": "growth", "horizon": "long", "setting": "individual"},
     "topics": ["delegeren", "feedback geven"],
-    "transcript_url": "http://localhost:8000/api/staff/conversations/a1b2c3d4e5/transcript",
+    "transcript_url": "http://localhost:8000/staff/leads",
     "consent_store": True,
     "consent_contact": True,
+    "consent_email": True,
+    "consent_phone": True,
     "consent_text_version": "2026-11",
     "consent_at": "2026-11-23T10:00:00Z",
 }
@@ -83,7 +97,7 @@ class LeadCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [LEAD_EXAMPLE]})
 
-    conversation_id: ConversationId = Field(description="Rasa sender id: one lead per conversation.")
+    conversation_id: ConversationId = Field(description="Rasa sender id; with `consent_at` it names the hand-off.")
     first_name: FirstName
     email: Email | None = None
     phone: Phone | None = Field(default=None, description="Dutch or Belgian number, any notation; stored as E.164.")
@@ -95,17 +109,41 @@ class LeadCreate(BaseModel):
     answers: dict[AnswerKey, AnswerValue] = Field(default_factory=dict, max_length=20)
     topics: list[Topic] = Field(default_factory=list, max_length=30)
     transcript_url: AnyHttpUrl | None = Field(
-        default=None, max_length=2048, description="Left out: the service links its own transcript endpoint."
+        default=None,
+        max_length=2048,
+        description="Only its address up to `/staff` is used: where staff open the service in a browser. The "
+        "mentor's e-mail links the lead's own staff page there (no conversation id). Left out: this request's "
+        "address.",
     )
     consent_store: Literal[True] = Field(description="Consent to store these details: must be true.")
     consent_contact: Literal[True] = Field(description="Consent to be contacted by a mentor: must be true.")
+    consent_email: bool | None = Field(
+        default=None,
+        description="Consent to be contacted by e-mail, asked for this address: true exactly when `email` is given. "
+        "Left out (older action servers): not recorded per channel.",
+    )
+    consent_phone: bool | None = Field(
+        default=None, description="Consent to be phoned, asked for this number: true exactly when `phone` is given."
+    )
     consent_text_version: ConsentVersion
-    consent_at: UTCDatetime
+    consent_at: UTCDatetime = Field(
+        description="When the visitor gave consent: with `conversation_id` it names this hand-off, so a hand-off "
+        "sent again is stored once, and one made after a \"vergeet mij\" is a new lead."
+    )
 
     @model_validator(mode="after")
     def needs_a_way_to_reach(self) -> LeadCreate:
         if not self.email and not self.phone:
             raise ValueError("geef een e-mailadres of een telefoonnummer")
+        return self
+
+    @model_validator(mode="after")
+    def consent_for_each_channel(self) -> LeadCreate:
+        if self.consent_email is None and self.consent_phone is None:
+            return self  # not recorded per channel (an older action server)
+        # A channel the visitor did not agree to must not reach a mentor, nor a consent without its channel.
+        if bool(self.consent_email) != bool(self.email) or bool(self.consent_phone) != bool(self.phone):
+            raise ValueError("toestemming per kanaal hoort bij de gegeven contactgegevens: e-mail en/of telefoon")
         return self
 
     @field_validator("consent_at")
@@ -162,6 +200,8 @@ class LeadStaff(BaseModel):
     transcript_url: str | None
     consent_store: bool
     consent_contact: bool
+    consent_email: bool | None = Field(description="Consent to be contacted by e-mail; null: not recorded per channel")
+    consent_phone: bool | None = Field(description="Consent to be phoned; null: not recorded per channel")
     consent_text_version: str
     consent_at: datetime
     status: LeadStatus

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# Placeholders keep development and tests zero-configuration; production must override them.
-PLACEHOLDER_SERVICE_TOKEN = "dev-service-token-change-me"
-PLACEHOLDER_STAFF_TOKEN = "dev-staff-token-change-me"
-PLACEHOLDER_STAFF_SECRET_KEY = "dev-staff-secret-key-change-me"
-MIN_PRODUCTION_TOKEN_LENGTH = 24
-MIN_PRODUCTION_SECRET_KEY_LENGTH = 32
+from bot.secret_rules import require_secret, secret_problem
+
+# Secrets without which the app does not start (`make run` generates them into var/secrets/);
+# STAFF_TOKEN is optional: without it there is no automation token at all.
+REQUIRED_SECRETS = ("SERVICE_TOKEN", "STAFF_SECRET_KEY")
 
 
 class Settings(BaseSettings):
@@ -27,9 +27,10 @@ class Settings(BaseSettings):
     # us. Unset: the service's own database, where Rasa keeps it by default (endpoints.yml).
     tracker_database_url: str = ""
 
-    # Bearer tokens: the action server calls /api/leads, staff call /api/staff/*.
-    service_token: SecretStr = SecretStr(PLACEHOLDER_SERVICE_TOKEN)
-    staff_token: SecretStr = SecretStr(PLACEHOLDER_STAFF_TOKEN)
+    # Bearer tokens: the action server calls /api/leads; STAFF_TOKEN (optional) is an admin for
+    # automation. Never a default value: bot/secret_rules.py refuses placeholders everywhere.
+    service_token: SecretStr = SecretStr("")
+    staff_token: SecretStr = SecretStr("")
 
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=8025, ge=1, le=65535)
@@ -70,7 +71,7 @@ class Settings(BaseSettings):
     widget_privacy_url: Annotated[str, Field(pattern=r"^(https?://|/)\S*$")] | None = None
 
     # Staff accounts (bot/service/auth/): signs staff access tokens and the login session cookie.
-    staff_secret_key: SecretStr = SecretStr(PLACEHOLDER_STAFF_SECRET_KEY)
+    staff_secret_key: SecretStr = SecretStr("")
     staff_token_lifetime_minutes: int = Field(default=60, ge=1, le=24 * 60)
     staff_session_hours: int = Field(default=8, ge=1, le=24 * 30)
     # Secure flag on the session cookie; unset: on in production only (local http would lose it).
@@ -80,12 +81,39 @@ class Settings(BaseSettings):
     rate_limit_storage_url: Annotated[str, Field(pattern=r"^(memory|redis|rediss|redis\+unix)://")] = "memory://"
     login_max_failures: int = Field(default=5, ge=1, le=1000)
     login_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Wrong bearer tokens (SERVICE_TOKEN, STAFF_TOKEN, access tokens) per client address: past the
+    # limit every bearer request from that address gets 429 until the window moves on.
+    token_max_failures: int = Field(default=20, ge=1, le=10_000)
+    token_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+    # Where `python -m bot.service.serve` listens, and the reverse proxies whose X-Forwarded-For
+    # it believes (addresses or networks, comma-separated). Empty: the peer's own address counts.
+    service_host: str = "127.0.0.1"
+    service_port: int = Field(default=8000, ge=1, le=65535)
+    service_trusted_proxies: Annotated[list[str], NoDecode] = []
 
     @field_validator("mentor_emails", mode="before")
     @classmethod
     def split_mentor_emails(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("service_trusted_proxies", mode="before")
+    @classmethod
+    def split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("service_trusted_proxies")
+    @classmethod
+    def check_proxies(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy)
+            except ValueError:
+                raise ValueError(f"SERVICE_TRUSTED_PROXIES: {proxy!r} is no address or network") from None
         return value
 
     @field_validator("mentor_emails")
@@ -108,26 +136,27 @@ class Settings(BaseSettings):
             self.tracker_database_url = self.database_url
         return self
 
+    @field_validator("service_token", "staff_token", "staff_secret_key")
+    @classmethod
+    def no_placeholder_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        """In every environment: unset, or a real secret (the message names the setting)."""
+        if value.get_secret_value():
+            require_secret(str(info.field_name).upper(), value.get_secret_value())
+        return value
+
     @model_validator(mode="after")
-    def refuse_placeholders_in_production(self) -> Settings:
-        if self.environment != "production":
-            return self
-        for name, placeholder in (
-            ("SERVICE_TOKEN", PLACEHOLDER_SERVICE_TOKEN),
-            ("STAFF_TOKEN", PLACEHOLDER_STAFF_TOKEN),
-        ):
-            token = getattr(self, name.lower()).get_secret_value()
-            if token == placeholder or len(token) < MIN_PRODUCTION_TOKEN_LENGTH:
-                raise ValueError(f"{name} must be set to a secret of at least {MIN_PRODUCTION_TOKEN_LENGTH} characters")
-        if self.service_token.get_secret_value() == self.staff_token.get_secret_value():
-            raise ValueError("SERVICE_TOKEN and STAFF_TOKEN must differ")
-        key = self.staff_secret_key.get_secret_value()
-        if key == PLACEHOLDER_STAFF_SECRET_KEY or len(key) < MIN_PRODUCTION_SECRET_KEY_LENGTH:
-            raise ValueError(f"STAFF_SECRET_KEY must be set to a secret of at least {MIN_PRODUCTION_SECRET_KEY_LENGTH} "
-                             "characters")
-        if key in (self.service_token.get_secret_value(), self.staff_token.get_secret_value()):
-            raise ValueError("STAFF_SECRET_KEY must differ from SERVICE_TOKEN and STAFF_TOKEN")
+    def secrets_differ(self) -> Settings:
+        # One leaked value must not open two doors.
+        values = {name: getattr(self, name.lower()).get_secret_value() for name in (*REQUIRED_SECRETS, "STAFF_TOKEN")}
+        given = [value for value in values.values() if value]
+        if len(given) != len(set(given)):
+            raise ValueError("SERVICE_TOKEN, STAFF_TOKEN and STAFF_SECRET_KEY must all differ")
         return self
+
+    def missing_secrets(self) -> list[str]:
+        """Why the app cannot start (one sentence per secret), empty when it can."""
+        problems = (secret_problem(name, getattr(self, name.lower()).get_secret_value()) for name in REQUIRED_SECRETS)
+        return [problem for problem in problems if problem]
 
     @property
     def staff_cookie_https_only(self) -> bool:

@@ -10,6 +10,7 @@ import phonenumbers
 from pydantic import AfterValidator, StringConstraints
 
 from bot.lead.contact import PHONE_REGIONS
+from bot.lead.names import is_name
 
 # Published in the OpenAPI schema too, so clients (and schemathesis) know the rule.
 NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$"
@@ -35,6 +36,14 @@ def text(max_length: int, min_length: int = 0) -> type[str]:
         ),
         AfterValidator(clean_text),
     ]
+
+
+def first_name(value: str) -> str:
+    """A first name as the chat accepts it (bot/lead/names.py): letters, joined by a space, hyphen or apostrophe."""
+    value = unicodedata.normalize("NFC", value)
+    if not is_name(value):
+        raise ValueError("alleen een voornaam: letters, eventueel met een spatie, koppelteken of apostrof")
+    return value
 
 
 def normalise_phone(value: str) -> str:

@@ -29,6 +29,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from bot.channels.conversation_ids import rest_conversation_id
 from tests.bench import channels, handoff, lead_service, load, staff_screens
 from tests.support.conversation import run_persona
 from tests.support.personas import PERSONAS
@@ -81,7 +82,7 @@ def personas_and_latency(stack: Stack) -> dict:
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         try:
             _, turns = run_persona(timed_sender(sender), persona)
-            slots = rasa.slots(sender)
+            slots = rasa.slots(rest_conversation_id(sender))
             right = slots["recommendation"] == persona.expected and (
                 persona.expected_variant is None or slots["guidance_variant"] == persona.expected_variant)
             outcomes.append((persona, turns, slots["recommendation"], slots["guidance_variant"], right))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.channels.conversation_ids import rest_conversation_id
 from tests.browser.conftest import ARTIFACTS
 from tests.support.servers import ROOT, base_env
 
@@ -60,7 +61,7 @@ def test_review_flag_export_and_erase_a_conversation(stack, new_page, admin):
     marker = f"zebra{secrets.token_hex(3)}"  # a word only this conversation holds, for the search
     stack.rasa.send(sender, "ik wil beter leren presenteren")
     stack.rasa.send(sender, f"in een groep met {marker}")
-    assert rows_in_database(stack.service.database, "events", sender) > 0
+    assert rows_in_database(stack.service.database, "events", rest_conversation_id(sender)) > 0
 
     page = new_page(LAPTOP)
     page.goto(f"{stack.service.url}/staff/login?next=/staff/gesprekken")
@@ -132,5 +133,5 @@ def test_review_flag_export_and_erase_a_conversation(stack, new_page, admin):
     page.get_by_label("Zoek in wat de bezoeker typte").fill(marker)
     page.get_by_role("button", name="Filteren").click()
     expect(page.get_by_role("heading", name="Geen gesprekken gevonden")).to_be_visible()
-    assert rows_in_database(stack.service.database, "events", sender) == 0
-    assert rows_in_database(stack.service.database, "conversations", sender) == 0
+    assert rows_in_database(stack.service.database, "events", rest_conversation_id(sender)) == 0
+    assert rows_in_database(stack.service.database, "conversations", rest_conversation_id(sender)) == 0

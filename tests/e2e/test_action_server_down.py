@@ -9,6 +9,7 @@ questions: the answers given so far live in the tracker store and are kept.
 
 from __future__ import annotations
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.message_guard import FAILURE_REPLY
 from tests.support.conversation import asked_dimension, button_for, is_recommendation, texts
 from tests.support.tracker_events import stored_events, turns
@@ -24,7 +25,7 @@ def test_failed_advice_is_never_confirmed_and_works_again_afterwards(rasa, actio
         replies = say(button_for(question, asked_dimension(question), answers[asked_dimension(question)]))
         assert not is_recommendation(replies)
         assert FAILURE_REPLY in texts(replies)
-        assert rasa.slots(sender)["recommendation"] is None
+        assert rasa.slots(rest_conversation_id(sender))["recommendation"] is None
     finally:
         actions.start()
 
@@ -36,7 +37,7 @@ def test_failed_advice_is_never_confirmed_and_works_again_afterwards(rasa, actio
         dimension = asked_dimension(replies)
         replies = say(button_for(replies, dimension, answers[dimension]))
     assert is_recommendation(replies)
-    assert rasa.slots(sender)["recommendation"] == "training"
+    assert rasa.slots(rest_conversation_id(sender))["recommendation"] == "training"
 
 
 def test_killed_mid_form_the_visitor_is_told_and_the_answers_are_kept(stack, rasa, actions, sender, say):
@@ -46,14 +47,14 @@ def test_killed_mid_form_the_visitor_is_told_and_the_answers_are_kept(stack, ras
     replies = say(button_for(replies, first, LEADER[first]))
     second = asked_dimension(replies)
     assert second and second != first
-    assert rasa.slots(sender)[first] == LEADER[first]
+    assert rasa.slots(rest_conversation_id(sender))[first] == LEADER[first]
 
     actions.kill()  # SIGKILL: no shutdown, connections just drop
     try:
         answer = button_for(replies, second, LEADER[second])
         during = say(answer)
         assert texts(during) == FAILURE_REPLY  # the apology alone: no next question, no advice
-        tracker = rasa.tracker(sender)
+        tracker = rasa.tracker(rest_conversation_id(sender))
         assert tracker["slots"][first] == LEADER[first]  # the answer given before the crash
         assert tracker["slots"]["recommendation"] is None
         assert (tracker["active_loop"] or {}).get("name") == "guidance_form"  # the questions are still open
@@ -61,7 +62,8 @@ def test_killed_mid_form_the_visitor_is_told_and_the_answers_are_kept(stack, ras
         actions.start()
 
     # In the tracker store: the failed turn is the visitor's message with nothing said after it.
-    events = stored_events(stack.service.database, [sender])[sender]
+    conversation = rest_conversation_id(sender)
+    events = stored_events(stack.service.database, [conversation])[conversation]
     assert turns(events)[-1] == (answer, [])
     assert not any("Mijn advies" in (event.text or "") for event in events if event.type_name == "bot")
     assert {"event": "slot", "name": first, "value": LEADER[first]} in [
@@ -79,6 +81,6 @@ def test_killed_mid_form_the_visitor_is_told_and_the_answers_are_kept(stack, ras
         asked.add(dimension)
         replies = say(button_for(replies, dimension, LEADER[dimension]))
     assert is_recommendation(replies)
-    slots = rasa.slots(sender)
+    slots = rasa.slots(rest_conversation_id(sender))
     assert (slots[first], slots[second]) == (LEADER[first], LEADER[second])
     assert (slots["recommendation"], slots["guidance_variant"]) == ("mentoring", "leadership")

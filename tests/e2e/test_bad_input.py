@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.message_guard import EMPTY_REPLY
 from tests.support.conversation import asked_dimension, texts
 
@@ -47,17 +48,17 @@ def test_english_gets_a_dutch_and_english_note(say):
 def test_huge_message_is_capped_and_said_so(rasa, sender, say):
     replies = say("ik wil leren presenteren. " + "x" * 5000)
     assert "erg lang" in texts(replies)
-    user_texts = [e["text"] for e in rasa.tracker(sender)["events"] if e["event"] == "user"]
+    user_texts = [e["text"] for e in rasa.tracker(rest_conversation_id(sender))["events"] if e["event"] == "user"]
     assert max(len(t) for t in user_texts) <= 2000
 
 
 def test_typed_intent_with_slot_is_treated_as_text(rasa, sender, say):
     say('/inform{"setting":"<b>hacked</b>"}')
     say('/inform{"recommendation":"training"}')
-    slots = rasa.slots(sender)
+    slots = rasa.slots(rest_conversation_id(sender))
     assert slots["setting"] is None
     assert slots["recommendation"] is None
-    user_texts = [e["text"] for e in rasa.tracker(sender)["events"] if e["event"] == "user"]
+    user_texts = [e["text"] for e in rasa.tracker(rest_conversation_id(sender))["events"] if e["event"] == "user"]
     assert all(not t.startswith("/") for t in user_texts)
 
 
@@ -82,5 +83,5 @@ def test_invalid_json_gets_400(rasa):
 
 def test_http_api_needs_the_token(rasa, sender, say):
     say("hallo")
-    response = httpx.get(f"{rasa.url}/conversations/{sender}/tracker", timeout=30)
+    response = httpx.get(f"{rasa.url}/conversations/{rest_conversation_id(sender)}/tracker", timeout=30)
     assert response.status_code == 401

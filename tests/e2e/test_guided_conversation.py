@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.channels.conversation_ids import rest_conversation_id
 from tests.support.conversation import asked_dimension, button_for, is_recommendation, run_persona, texts
 from tests.support.personas import PERSONAS
 
@@ -12,7 +13,7 @@ from tests.support.personas import PERSONAS
 def test_persona_gets_the_advice_the_sources_lead_to(rasa, sender, say, persona):
     advice, turns = run_persona(say, persona)
 
-    slots = rasa.slots(sender)
+    slots = rasa.slots(rest_conversation_id(sender))
     assert slots["recommendation"] == persona.expected
     if persona.expected_variant:
         assert slots["guidance_variant"] == persona.expected_variant
@@ -25,7 +26,7 @@ def test_persona_gets_the_advice_the_sources_lead_to(rasa, sender, say, persona)
 
 def test_opening_message_that_states_an_answer_is_not_asked_again(rasa, sender, say):
     replies = say("ik wil in een groep leren presenteren")
-    assert rasa.slots(sender)["setting"] == "group"
+    assert rasa.slots(rest_conversation_id(sender))["setting"] == "group"
     assert asked_dimension(replies) not in (None, "setting")
 
 
@@ -44,7 +45,7 @@ def test_dont_know_moves_on_without_looping(rasa, sender, say):
     first = say("geen idee wat ik nodig heb")
     question = asked_dimension(first)
     replies = say("weet ik niet")
-    assert question in rasa.slots(sender)["skipped_questions"]
+    assert question in rasa.slots(rest_conversation_id(sender))["skipped_questions"]
     assert asked_dimension(replies) != question
     # "Weet ik niet" to everything ends the questions with an honest answer, not a guess.
     asked = {question, asked_dimension(replies)}
@@ -55,7 +56,7 @@ def test_dont_know_moves_on_without_looping(rasa, sender, say):
         assert asked_dimension(replies) not in asked
         asked.add(asked_dimension(replies))
     assert "nog geen onderbouwd advies" in texts(replies)
-    assert rasa.slots(sender)["recommendation"] is None
+    assert rasa.slots(rest_conversation_id(sender))["recommendation"] is None
 
 
 def test_correction_after_the_advice_changes_it(rasa, sender, say):
@@ -64,12 +65,12 @@ def test_correction_after_the_advice_changes_it(rasa, sender, say):
     while not is_recommendation(replies):
         dimension = asked_dimension(replies)
         replies = say(button_for(replies, dimension, answers[dimension]))
-    assert rasa.slots(sender)["recommendation"] == "coaching"
+    assert rasa.slots(rest_conversation_id(sender))["recommendation"] == "coaching"
 
     say("nee, toch liever in een groep")
     say("ik wil eigenlijk gewoon een vaardigheid leren van een expert")
 
-    slots = rasa.slots(sender)
+    slots = rasa.slots(rest_conversation_id(sender))
     assert slots["setting"] == "group"
     assert slots["recommendation"] == "training"
 
@@ -80,7 +81,7 @@ def test_distress_gets_referral_and_no_recommendation(rasa, sender, say):
     assert "113" in text and "0800-0113" in text and "1813" in text and "huisarts" in text
     assert "therapie" in text
     assert "Mijn advies" not in text
-    assert rasa.slots(sender)["recommendation"] is None
+    assert rasa.slots(rest_conversation_id(sender))["recommendation"] is None
 
 
 def test_distress_in_the_middle_of_the_questions_stops_them(rasa, sender, say):
@@ -88,7 +89,7 @@ def test_distress_in_the_middle_of_the_questions_stops_them(rasa, sender, say):
     replies = say("eigenlijk gaat het helemaal niet goed met me, ik zie het niet meer zitten")
     assert "113" in texts(replies)
     assert asked_dimension(replies) is None
-    tracker = rasa.tracker(sender)
+    tracker = rasa.tracker(rest_conversation_id(sender))
     assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
     assert tracker["slots"]["recommendation"] is None
 
@@ -98,7 +99,7 @@ def test_hr_manager_gets_programme_advice(rasa, sender, say):
     text = texts(replies).lower()
     for topic in ("doelen", "verwachtingen", "feedback", "voortgang"):
         assert topic in text
-    slots = rasa.slots(sender)
+    slots = rasa.slots(rest_conversation_id(sender))
     assert slots["recommendation"] == "mentoring"
     assert slots["guidance_variant"] == "program"
 
@@ -107,7 +108,7 @@ def test_restart_forgets_everything(rasa, sender, say):
     say("ik wil in een groep leren presenteren")
     replies = say("opnieuw beginnen")
     assert "opnieuw" in texts(replies).lower()
-    slots = rasa.slots(sender)
+    slots = rasa.slots(rest_conversation_id(sender))
     assert slots["setting"] is None and slots["need"] is None
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.message_guard import FAILURE_REPLY
 from tests.support.conversation import asked_dimension
 from tests.support.personas import PERSONAS
@@ -164,9 +165,9 @@ def test_fifty_visitors_at_once_are_all_answered_and_all_stored(stack):
     assert not problems, "\n".join(problems)
 
     # What the tracker store kept: each conversation, complete and in order.
-    stored = stored_events(stack.service.database, [visitor.sender for visitor in visitors])
+    stored = stored_events(stack.service.database, [rest_conversation_id(visitor.sender) for visitor in visitors])
     for visitor in visitors:
-        kept = turns(stored[visitor.sender])
+        kept = turns(stored[rest_conversation_id(visitor.sender)])
         assert [user for user, _ in kept] == visitor.sent, f"{visitor.sender}: stored user messages differ"
         for number, ((user, bot_texts), replies) in enumerate(zip(kept, visitor.replies, strict=True), start=1):
             assert bot_texts, f"{visitor.sender} message {number} ({user!r}): no bot event stored after it"
@@ -176,4 +177,5 @@ def test_fifty_visitors_at_once_are_all_answered_and_all_stored(stack):
     # Nobody asked for a mentor, so nothing reached the lead service (and no mentor got e-mail).
     leads = stack.service.staff("/api/staff/leads", limit=100)
     leads.raise_for_status()
-    assert not [lead for lead in leads.json()["items"] if lead["conversation_id"].startswith(f"load-{run}-")]
+    prefix = rest_conversation_id(f"load-{run}-")
+    assert not [lead for lead in leads.json()["items"] if lead["conversation_id"].startswith(prefix)]

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.message_guard import FAILURE_REPLY
 from tests.support.conversation import texts
 from tests.support.redis_server import PrivateRedis
@@ -68,5 +69,5 @@ def test_a_silent_lock_store_costs_its_visitors_an_apology_not_the_whole_instanc
     # handled were not half-stored.
     answer = texts(rasa.send(sender, "ik wil beter leren presenteren"))
     assert answer and FAILURE_REPLY not in answer
-    assert rasa.user_texts(sender) == ["hallo", "ik wil beter leren presenteren"]
-    assert all(rasa.user_texts(f"{sender}-{n}") == [] for n in range(WAITING_VISITORS))
+    assert rasa.user_texts(rest_conversation_id(sender)) == ["hallo", "ik wil beter leren presenteren"]
+    assert all(rasa.user_texts(rest_conversation_id(f"{sender}-{n}")) == [] for n in range(WAITING_VISITORS))

@@ -3,6 +3,7 @@ they were, because answers and the open form live in the tracker store, not in t
 
 from __future__ import annotations
 
+from bot.channels.conversation_ids import rest_conversation_id
 from tests.support.conversation import asked_dimension, button_for, is_recommendation
 
 ANSWERS = dict(goal="growth", guide_role="experienced", horizon="long", scope="work", setting="individual")
@@ -15,12 +16,12 @@ def test_a_restarted_rasa_continues_the_form_where_it_was(rasa, sender, say):
     replies = say(button_for(replies, first, ANSWERS[first]))
     open_question = asked_dimension(replies)
     assert open_question is not None and open_question != first
-    before = rasa.tracker(sender)
+    before = rasa.tracker(rest_conversation_id(sender))
 
     rasa.stop()
     rasa.start()  # same port, same database: a new process with nothing in memory
 
-    after = rasa.tracker(sender)
+    after = rasa.tracker(rest_conversation_id(sender))
     assert after["slots"][first] == ANSWERS[first]  # the answer survived
     assert after["active_loop"] == before["active_loop"] and after["active_loop"].get("name") == "guidance_form"
     assert after["slots"]["requested_slot"] == open_question  # and so did the open question
@@ -35,4 +36,4 @@ def test_a_restarted_rasa_continues_the_form_where_it_was(rasa, sender, say):
         asked.add(dimension)
         replies = say(button_for(replies, dimension, ANSWERS[dimension]))
     assert is_recommendation(replies)
-    assert rasa.slots(sender)["recommendation"] == "mentoring"
+    assert rasa.slots(rest_conversation_id(sender))["recommendation"] == "mentoring"

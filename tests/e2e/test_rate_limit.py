@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.channels.rate_limit import limited_message
 from tests.support.servers import MODEL, RasaServer
 from tests.support.stack import Stack
@@ -70,7 +71,7 @@ def test_rest_a_sender_over_the_limit_gets_429_in_dutch_and_is_not_heard(limited
     assert 1 <= retry_after <= 60
     assert refused.json() == {"error": limited_message(retry_after)}  # the channel's error shape, Dutch
     assert LIMITED in refused.json()["error"]
-    assert limited_rasa.user_texts(sender) == messages  # the refused message never reached Rasa
+    assert limited_rasa.user_texts(rest_conversation_id(sender)) == messages  # the refused message never reached Rasa
 
     # Someone else, even behind the same address, is not affected.
     other = post(limited_rasa, f"limit-{uuid.uuid4().hex[:10]}", "hoi", address)

@@ -25,6 +25,7 @@ import pytest
 import redis
 from sqlalchemy.engine import make_url
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.conversation_queue import KEY_PREFIX
 from bot.message_guard import FAILURE_REPLY
 from tests.support.nginx import Nginx
@@ -109,8 +110,10 @@ def front(instances, tmp_path_factory) -> Iterator[Nginx]:
 
 
 def events(database: str, sender: str) -> list[StoredEvent]:
+    """What the tracker store holds of REST visitor `sender`."""
     url = make_url(database).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return stored_events(url, [sender])[sender]
+    conversation = rest_conversation_id(sender)
+    return stored_events(url, [conversation])[conversation]
 
 
 async def post(client: httpx.AsyncClient, server: RasaServer | Nginx, sender: str, message: str) -> list[dict]:
@@ -129,7 +132,7 @@ def test_one_conversation_sent_to_both_instances_at_once_is_served_one_message_a
         instances, database) -> None:
     sender = f"scale-{uuid.uuid4().hex[:8]}"
     queue = redis.Redis.from_url(redis_url_or_skip())
-    drawn = f"{KEY_PREFIX}{{{sender}}}:last"  # the last ticket drawn for this conversation
+    drawn = f"{KEY_PREFIX}{{{rest_conversation_id(sender)}}}:last"  # the last ticket drawn for this conversation
 
     async def send_all() -> list[list[dict]]:
         async with httpx.AsyncClient() as client:

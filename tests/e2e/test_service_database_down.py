@@ -199,7 +199,7 @@ def test_a_lead_handed_off_while_the_database_is_away_arrives_once_when_it_is_ba
     with connections_refused(admin, database):
         # The real action server, called as Rasa calls it: the service answers 503, the lead goes
         # into the outbox, and the visitor is told so honestly (no reference number yet).
-        answer = httpx.post(actions.url, json=handoff_call(sender), timeout=30)
+        answer = httpx.post(actions.url, json=handoff_call(sender), headers=actions.rasa_headers, timeout=30)
         assert answer.status_code == 200, answer.text
         said = " ".join(response.get("text") or "" for response in answer.json()["responses"])
         assert said == lead_texts.QUEUED

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.channels.links import ChannelLinks
 from bot.channels.numbered import NUMBER_HINT
 from bot.message_guard import EMPTY_REPLY
@@ -269,7 +270,7 @@ def test_after_the_advice_telegram_shows_the_advice_again(rasa, service, chat):
         replies = rasa.send(web, button_for(replies, dimension, TRAINING[dimension]))
     links = ChannelLinks(f"sqlite:///{service.database}")
     try:
-        token = links.issue(web)
+        token = links.issue(rest_conversation_id(web))
     finally:
         links.dispose()
 

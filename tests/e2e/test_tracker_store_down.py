@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.message_guard import FAILURE_REPLY
 from tests.support.postgres import POSTGRES_ADMIN_URL, throwaway_databases
 from tests.support.servers import MODEL, RasaServer
@@ -71,7 +72,7 @@ def texts(replies: list[dict]) -> str:
 def test_an_unreachable_tracker_store_is_said_and_nothing_is_kept_in_memory(rasa, admin, database) -> None:
     sender = f"pg-down-{uuid.uuid4().hex[:8]}"
     assert texts(rasa.send(sender, "hoi"))  # greeted; the conversation is in PostgreSQL
-    assert user_texts(admin, database, sender) == ["hoi"]
+    assert user_texts(admin, database, rest_conversation_id(sender)) == ["hoi"]
 
     set_connections(admin, database, allowed=False)
     try:
@@ -86,4 +87,4 @@ def test_an_unreachable_tracker_store_is_said_and_nothing_is_kept_in_memory(rasa
     back = rasa.send(sender, "bedankt!")  # answered without the action server, which this test has not
     assert texts(back) and texts(back) != FAILURE_REPLY
     # The same conversation, from the database: the two failed turns left nothing behind.
-    assert user_texts(admin, database, sender) == ["hoi", "bedankt!"]
+    assert user_texts(admin, database, rest_conversation_id(sender)) == ["hoi", "bedankt!"]

@@ -142,6 +142,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         mentor_emails=MENTORS,
         webhook_url=None,
         dispatcher_enabled=False,  # tests call deliver_due themselves
+        # Tests send many wrong tokens on purpose; test_token_throttle.py checks the limit itself.
+        token_max_failures=10_000,
         notify_timeout_seconds=5,
         # Never the developer's var/tracker.db; the service's own database has no `events` table
         # unless a test made one.
@@ -164,6 +166,7 @@ def close_and_empty(app: FastAPI) -> None:
         connection.execute(text("DELETE FROM conversations"))
         connection.execute(text("DELETE FROM conversation_index_state"))
         connection.execute(text("DELETE FROM audit_log"))
+        connection.execute(text("DELETE FROM staff_sessions"))
         connection.execute(text("DELETE FROM staff_accounts"))
         if inspect(connection).has_table("events"):
             connection.execute(text("DELETE FROM events"))

@@ -29,4 +29,7 @@ def lead_payload(**overrides: Any) -> dict[str, Any]:
         "consent_at": "2026-11-20T10:00:00Z",
     }
     payload.update(overrides)
+    # As the action server sends it: consent per channel, for the channels given (unless a test says otherwise).
+    payload.setdefault("consent_email", payload["email"] is not None)
+    payload.setdefault("consent_phone", payload["phone"] is not None)
     return payload

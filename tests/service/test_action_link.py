@@ -8,13 +8,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from actions.lead_service.client import LeadRejected, LeadServiceClient, ServiceUnavailable
+from actions.lead_service.client import LeadErased, LeadRejected, LeadServiceClient, ServiceUnavailable
 from actions.lead_service.outbox import LeadOutbox
 from actions.lead_service.settings import LeadLinkSettings
 from bot.service.db.models import Lead
@@ -67,7 +68,8 @@ def test_service_down_is_retryable_and_a_wrong_token_too(app, live_service):
     with pytest.raises(ServiceUnavailable):
         LeadServiceClient(link(down())).hand_over(lead_payload())
     with pytest.raises(ServiceUnavailable):
-        LeadServiceClient(link(live_service, service_token="wrong-token")).hand_over(lead_payload())
+        wrong = link(live_service, service_token="wrong-token-but-well-formed-0123456789")
+        LeadServiceClient(wrong).hand_over(lead_payload())
 
 
 def test_an_invalid_lead_is_rejected_not_retried(app, live_service):
@@ -115,6 +117,37 @@ def test_an_erase_reaches_a_lead_that_was_already_stored(app, live_service):
     client.hand_over(lead_payload(conversation_id="conv-erase"))
     client.erase_conversation("conv-erase")
     assert stored_leads(app, "conv-erase") == 0
+
+
+def test_an_erase_that_waited_in_the_outbox_leaves_a_later_hand_off_alone(app, live_service, outbox):
+    client = LeadServiceClient(link(live_service))
+    before = client.hand_over(lead_payload(conversation_id="conv-late-erase", consent_at="2026-12-01T10:00:00Z"))
+    # "Vergeet mij" while the service was down: the erase waits, with the moment it was asked.
+    outbox.add_erase("conv-late-erase", datetime(2026, 12, 1, 10, 5, tzinfo=UTC))
+    after = client.hand_over(lead_payload(conversation_id="conv-late-erase", consent_at="2026-12-01T10:10:00Z"))
+
+    assert after.created and after.reference != before.reference
+    assert outbox.deliver_due(client).delivered == 1
+    assert outbox.counts() == {}
+    with app.state.sessionmaker() as session:
+        kept = session.scalars(select(Lead.reference).where(Lead.conversation_id == "conv-late-erase")).all()
+    assert kept == [after.reference]
+
+
+def test_a_queued_lead_the_visitor_erased_meanwhile_is_dropped_not_kept(app, live_service, outbox):
+    """The lead waited elsewhere (another action server's outbox) while the erase went straight through."""
+    client = LeadServiceClient(link(live_service))
+    outbox.add_lead("conv-erased-first", lead_payload(conversation_id="conv-erased-first",
+                                                      consent_at="2026-12-01T10:00:00Z"))
+    client.erase_conversation("conv-erased-first", datetime(2026, 12, 1, 10, 5, tzinfo=UTC))
+
+    report = outbox.deliver_due(client)
+
+    assert (report.delivered, report.rejected) == (1, 0)
+    assert outbox.counts() == {}  # no personal data left waiting for a lead that must not exist
+    assert stored_leads(app, "conv-erased-first") == 0
+    with pytest.raises(LeadErased):
+        client.hand_over(lead_payload(conversation_id="conv-erased-first", consent_at="2026-12-01T10:00:00Z"))
 
 
 def test_a_rejected_row_is_kept_for_staff_and_not_retried(app, live_service, outbox):

@@ -129,6 +129,31 @@ def test_logout_ends_the_session(client: TestClient, make_account) -> None:
     assert "Je bent uitgelogd." in client.get("/staff/login?uitgelogd").text
 
 
+def test_a_copy_of_the_cookie_is_worthless_after_logging_out(client: TestClient, make_account) -> None:
+    """The probe: a session cookie kept working for 8 hours after "Uitloggen"."""
+    make_account()
+    submit(client, open_login_form(client))
+    home = client.get("/staff")
+    copied = client.cookies[SESSION_COOKIE]  # as someone who saw it (a shared computer, a proxy log)
+
+    client.post("/staff/logout", data={"csrf_token": csrf_from(home.text)}, follow_redirects=False)
+
+    with TestClient(client.app, cookies={SESSION_COOKIE: copied}) as thief:
+        page = thief.get("/staff", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/staff/login")
+        assert thief.get("/staff/gesprekken", follow_redirects=False).status_code == 303
+
+
+def test_logging_out_ends_only_that_session(client: TestClient, make_account) -> None:
+    make_account()
+    with TestClient(client.app) as laptop:
+        submit(laptop, open_login_form(laptop))
+        submit(client, open_login_form(client))
+        home = client.get("/staff")
+        client.post("/staff/logout", data={"csrf_token": csrf_from(home.text)}, follow_redirects=False)
+        assert laptop.get("/staff").status_code == 200, "the other device stays logged in"
+
+
 def test_logout_needs_the_csrf_token(client: TestClient, make_account) -> None:
     make_account()
     submit(client, open_login_form(client))

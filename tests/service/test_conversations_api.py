@@ -335,25 +335,30 @@ def test_an_erased_conversation_is_gone_from_the_transcript(
     assert gone.status_code == 404
 
 
-def test_new_lead_links_its_transcript(client: TestClient, rasa: RasaTracker, make_account) -> None:
+def test_new_lead_links_its_own_page_which_links_its_transcript(
+    client: TestClient, rasa: RasaTracker, make_account
+) -> None:
     lead = hand_over(client, transcript_url=None, conversation_id="link me/1")
     a_conversation(rasa, "link me/1")
-    given = hand_over(client, transcript_url="https://mentorwijzer.example/staff/transcripts/x")
+    given = hand_over(client, transcript_url="https://mentorwijzer.example/mw/staff/gesprekken/bezoeker/x")
 
     stored = client.get(f"/api/staff/leads/{lead['id']}", headers=STAFF).json()
     kept = client.get(f"/api/staff/leads/{given['id']}", headers=STAFF).json()
 
-    # The mentor's e-mail links the staff page: log in, then the visitor's latest conversation.
-    assert stored["transcript_url"] == "http://testserver/staff/gesprekken/bezoeker/link%20me%2F1"
-    assert kept["transcript_url"] == "https://mentorwijzer.example/staff/transcripts/x"
+    # The mentor's e-mail links the lead's page by its id: nothing a conversation is known by.
+    assert stored["transcript_url"] == f"http://testserver/staff/leads/{lead['id']}"
+    assert kept["transcript_url"] == f"https://mentorwijzer.example/mw/staff/leads/{given['id']}"
     link = stored["transcript_url"].removeprefix("http://testserver")
     assert client.get(link, follow_redirects=False).headers["location"].startswith("/staff/login?next=")
     make_account("mentor@voorbeeld.nl")
     token = open_login_form(client)
     assert submit(client, token, email="mentor@voorbeeld.nl").status_code == 303
-    followed = client.get(link, follow_redirects=False)
+    page = client.get(link)
     newest = client.get("/api/staff/conversations", params={"q": "presenteren"}, headers=STAFF).json()["items"]
-    assert followed.status_code == 303 and followed.headers["location"] == f"/staff/gesprekken/{newest[0]['id']}"
+    assert page.status_code == 200 and f'href="/staff/gesprekken/{newest[0]["id"]}">Lees het gesprek terug' in page.text
+    # Links in mentors' older e-mails still lead to the visitor's latest conversation.
+    older = client.get("/staff/gesprekken/bezoeker/link%20me%2F1", follow_redirects=False)
+    assert older.status_code == 303 and older.headers["location"] == f"/staff/gesprekken/{newest[0]['id']}"
     assert client.get("/staff/gesprekken/bezoeker/nobody", follow_redirects=False).status_code == 404
 
 

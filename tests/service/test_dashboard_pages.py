@@ -8,9 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from bot.service.api import staff_lead_pages
 from bot.service.conversations.dashboard import LOCAL
+from bot.service.db.models import Lead
 from bot.service.web.charts import short_date
 from tests.service.conftest import MENTORS, SERVICE, STAFF
 from tests.service.factories import lead_payload
@@ -239,9 +242,11 @@ def test_recording_the_mentors_answer(staff_client: TestClient) -> None:
     assert staff_client.get(f"/api/staff/leads/{declined['id']}", headers=STAFF).json()["assigned_mentor"] == MENTORS[1]
 
 
-def test_what_a_visitor_typed_is_escaped(staff_client: TestClient) -> None:
-    lead = new_lead(staff_client, first_name="<script>alert(1)</script>", preferred_moment='"><img src=x onerror=1>',
-                    topics=["<b>vet</b>"])
+def test_what_a_visitor_typed_is_escaped(staff_client: TestClient, session: Session) -> None:
+    lead = new_lead(staff_client, preferred_moment='"><img src=x onerror=1>', topics=["<b>vet</b>"])
+    # The service refuses such a name now; a lead stored before that may still hold one.
+    session.execute(update(Lead).where(Lead.id == lead["id"]).values(first_name="<script>alert(1)</script>"))
+    session.commit()
 
     pages = [staff_client.get(path).text for path in ("/staff", "/staff/leads", f"/staff/leads/{lead['id']}")]
 

@@ -20,6 +20,7 @@ TABLES = {
     "conversation_erasures",
     "channel_links",
     "staff_accounts",
+    "staff_sessions",
     "audit_log",
     "conversations",
     "conversation_tags",
@@ -52,18 +53,22 @@ def test_upgrade_downgrade_upgrade(empty_database: str) -> None:
     migrate.upgrade(empty_database)
     assert tables(empty_database) == TABLES
 
+    migrate.downgrade(empty_database, "0006")
+    assert tables(empty_database) == TABLES - {"staff_sessions"}
+
     migrate.downgrade(empty_database, "0004")
-    assert tables(empty_database) == TABLES - REVIEW_TABLES
+    assert tables(empty_database) == TABLES - REVIEW_TABLES - {"staff_sessions"}
 
     migrate.downgrade(empty_database, "0003")
-    assert tables(empty_database) == TABLES - REVIEW_TABLES - {"staff_accounts", "audit_log"}
+    assert tables(empty_database) == TABLES - REVIEW_TABLES - {"staff_accounts", "staff_sessions", "audit_log"}
 
     migrate.downgrade(empty_database, "0002")
-    assert tables(empty_database) == TABLES - REVIEW_TABLES - {"staff_accounts", "audit_log", "channel_links"}
+    assert tables(empty_database) == TABLES - REVIEW_TABLES - {"staff_accounts", "staff_sessions", "audit_log",
+                                                               "channel_links"}
 
     migrate.downgrade(empty_database, "0001")
     assert tables(empty_database) == TABLES - REVIEW_TABLES - {
-        "staff_accounts", "audit_log", "conversation_erasures", "channel_links"}
+        "staff_accounts", "staff_sessions", "audit_log", "conversation_erasures", "channel_links"}
 
     migrate.downgrade(empty_database, "base")
     assert tables(empty_database) <= {"alembic_version"}

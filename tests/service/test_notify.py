@@ -39,7 +39,8 @@ def notifications(session: Session) -> list[Notification]:
 def test_new_lead_is_emailed_to_the_first_mentor(
     client: TestClient, session: Session, settings: Settings, mailbox: Mailbox
 ) -> None:
-    lead = create(client, first_name="Fleur", transcript_url="http://localhost:8000/staff/transcripts/abc")
+    payload = lead_payload(first_name="Fleur", transcript_url="http://localhost:8000/staff/gesprekken/bezoeker/abc")
+    lead = client.post("/api/leads", json=payload, headers=SERVICE).json()
 
     report = deliver_due(session, settings)
 
@@ -58,9 +59,12 @@ def test_new_lead_is_emailed_to_the_first_mentor(
         "- Je zoekt iemand die het vak kent en zijn ervaring deelt.",
         "- Doel: growth",
         "Onderwerpen: delegeren, presenteren",
-        "Gesprek teruglezen: http://localhost:8000/staff/transcripts/abc",
+        # The lead's own staff page (it links the conversation): no id a conversation is known by.
+        f"Aanvraag en gesprek teruglezen: http://localhost:8000/staff/leads/{lead['id']}",
+        "om deze gegevens te bewaren, en om per e-mail en telefonisch contact op te nemen.",
     ):
         assert expected in body
+    assert payload["conversation_id"] not in body and "bezoeker" not in body
     [notification] = notifications(session)
     assert notification.delivered_at is not None and notification.attempts == 1
     assert deliver_due(session, settings).delivered == 0  # sent once, not again

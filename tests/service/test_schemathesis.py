@@ -21,7 +21,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bot.service.api.main import create_app
-from bot.service.settings import Settings
 from tests.service.conftest import SERVICE, STAFF, close_and_empty, make_settings
 
 CHECKS = [
@@ -35,7 +34,7 @@ CHECKS = [
 
 # The schema is read once at collection (pure Python, no database); the requests go to a
 # fresh app on a migrated database. (schemathesis' lazy `from_fixture` fails on pytest 9.)
-schema = schemathesis.openapi.from_dict(create_app(Settings(database_url="sqlite://")).openapi())
+schema = schemathesis.openapi.from_dict(create_app(make_settings("sqlite://")).openapi())
 
 
 @pytest.fixture

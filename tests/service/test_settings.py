@@ -1,13 +1,18 @@
-"""Settings: safe defaults in development, no placeholder secrets in production."""
+"""Settings: safe defaults without configuration, and no placeholder secret in any environment."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from bot.service.settings import PLACEHOLDER_SERVICE_TOKEN, Settings, get_settings
+from bot.service.api.main import MissingSecrets, create_app
+from bot.service.settings import Settings, get_settings
 
-STRONG = "s" * 32
+STRONG = "Vb7kQ2xLr9Tz4WmN8pYc3HdJ6fGs1aE5"  # random-looking, 32 characters
+# What earlier versions shipped as defaults, and what people type when asked for "a secret".
+WEAK = ["dev-service-token-change-me", "dev-staff-secret-key-change-me", "changeme-0123456789abcdefghijklmnop",
+        "short", "a" * 40, "0123456701234567012345670123456701234567", "your-secret-key-here-0123456789abcdef",
+        STRONG + " "]
 
 
 def test_defaults_work_without_any_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,26 +37,36 @@ def test_defaults_work_without_any_environment(monkeypatch: pytest.MonkeyPatch) 
     assert settings.webhook_url is None
 
 
-@pytest.mark.parametrize(
-    "tokens",
-    [
-        {},
-        {"service_token": PLACEHOLDER_SERVICE_TOKEN, "staff_token": STRONG},
-        {"service_token": STRONG + "x", "staff_token": "short"},
-        {"service_token": STRONG, "staff_token": STRONG},
-    ],
-    ids=["placeholders", "service-placeholder", "staff-too-short", "same-token"],
-)
-def test_production_refuses_weak_tokens(tokens: dict[str, str]) -> None:
-    with pytest.raises(ValidationError):
-        Settings(environment="production", **tokens)
+def test_without_secrets_the_service_does_not_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SERVICE_TOKEN", "STAFF_TOKEN", "STAFF_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(database_url="sqlite://")
+    with pytest.raises(MissingSecrets) as refused:
+        create_app(settings)
+    assert "SERVICE_TOKEN is not set" in str(refused.value)
+    assert "STAFF_SECRET_KEY is not set" in str(refused.value)
 
 
-def test_production_accepts_real_tokens() -> None:
-    settings = Settings(
-        environment="production", service_token=STRONG, staff_token=STRONG + "x", staff_secret_key=STRONG + "y"
-    )
-    assert settings.environment == "production"
+@pytest.mark.parametrize("environment", ["development", "test", "production"])
+@pytest.mark.parametrize("name", ["service_token", "staff_token", "staff_secret_key"])
+@pytest.mark.parametrize("weak", WEAK, ids=range(len(WEAK)))
+def test_no_environment_accepts_a_placeholder_or_weak_secret(environment: str, name: str, weak: str) -> None:
+    others = {"service_token": STRONG + "s", "staff_token": STRONG + "t", "staff_secret_key": STRONG + "k"}
+    with pytest.raises(ValidationError, match=name.upper()):
+        Settings(environment=environment, **{**others, name: weak})
+
+
+def test_one_value_may_not_serve_as_two_secrets() -> None:
+    with pytest.raises(ValidationError, match="must all differ"):
+        Settings(service_token=STRONG, staff_token=STRONG, staff_secret_key=STRONG + "k")
+    with pytest.raises(ValidationError, match="must all differ"):
+        Settings(service_token=STRONG, staff_secret_key=STRONG)
+
+
+def test_real_secrets_are_accepted_and_staff_token_is_optional() -> None:
+    settings = Settings(environment="production", service_token=STRONG + "s", staff_secret_key=STRONG + "k")
+    assert settings.missing_secrets() == []
+    assert settings.staff_token.get_secret_value() == ""
 
 
 def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:

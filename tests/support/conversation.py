@@ -86,12 +86,13 @@ def button(replies: list[dict], title: str) -> str:
     raise AssertionError(f"no button {title!r} in {texts(replies)!r}")
 
 
-def give_details(say, first_reply: list[dict], name: str = "Anna") -> list[dict]:
+def give_details(say, first_reply: list[dict], name: str = "Anna",
+                 contact: str = "anna@voorbeeld.nl of 06 12345678") -> list[dict]:
     """From the name question up to and including the summary."""
     assert "voornaam" in texts(first_reply)
     replies = say(name)
     assert "bereiken" in texts(replies)
-    replies = say("anna@voorbeeld.nl of 06 12345678")
+    replies = say(contact)
     replies = say(button(replies, "Doordeweeks overdag"))
     assert "365 dagen" in texts(replies) and "bewaren" in texts(replies)
     replies = say(button(replies, "Ja, dat is goed"))

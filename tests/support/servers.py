@@ -17,6 +17,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
 RASA_START_TIMEOUT = 300  # seconds; Rasa 3.6 needs ~60-100 s on two cores
+# Shared by every Rasa and action server of one test run, as by the processes of one deployment.
+# Random: no placeholder is accepted by any process (bot/secret_rules.py).
+RUN_SECRETS = {"ACTION_SERVER_TOKEN": secrets.token_urlsafe(32), "WIDGET_SESSION_SECRET": secrets.token_urlsafe(32)}
 
 
 def free_port() -> int:
@@ -27,6 +30,7 @@ def free_port() -> int:
 
 def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(RUN_SECRETS)
     env.update(
         PYTHONPATH=str(ROOT),
         RASA_TELEMETRY_ENABLED="false",
@@ -93,13 +97,21 @@ class ActionServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/webhook"
 
+    @property
+    def rasa_headers(self) -> dict[str, str]:
+        """What Rasa sends with every call (endpoints.yml): without it the server refuses."""
+        token = self.env.get("ACTION_SERVER_TOKEN") or RUN_SECRETS["ACTION_SERVER_TOKEN"]
+        return {"Authorization": f"Bearer {token}"}
+
     def start(self) -> None:
         log = self.workdir / "actions.log"
         # A process group of its own: rasa_sdk's Sanic serves from worker processes, which outlive a
         # main process that is killed (SIGKILL cannot be passed on), and would go on answering.
+        # Its own SERVICE_TOKEN unless the test links it to a lead service (it refuses to start without one).
+        env = base_env(**{"SERVICE_TOKEN": secrets.token_urlsafe(32), **self.env})
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
-            cwd=ROOT, env=base_env(**self.env), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            [str(ROOT / ".venv/bin/python"), "-m", "actions.server", "--port", str(self.port)],
+            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         wait_or_kill(f"http://127.0.0.1:{self.port}/health", 60, self.process, log, group=True)
@@ -120,7 +132,7 @@ class RasaServer:
     workdir: Path
     action_url: str
     port: int = field(default_factory=free_port)
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
 
@@ -154,18 +166,18 @@ class RasaServer:
         response.raise_for_status()
         return response.json()
 
-    def tracker(self, sender: str) -> dict:
-        response = httpx.get(f"{self.url}/conversations/{sender}/tracker",
+    def tracker(self, conversation_id: str) -> dict:
+        response = httpx.get(f"{self.url}/conversations/{conversation_id}/tracker",
                              params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
 
-    def slots(self, sender: str) -> dict:
-        return self.tracker(sender)["slots"]
+    def slots(self, conversation_id: str) -> dict:
+        return self.tracker(conversation_id)["slots"]
 
-    def user_texts(self, sender: str) -> list[str]:
+    def user_texts(self, conversation_id: str) -> list[str]:
         """What the visitor said, as the tracker store kept it."""
-        return [event["text"] for event in self.tracker(sender)["events"] if event["event"] == "user"]
+        return [event["text"] for event in self.tracker(conversation_id)["events"] if event["event"] == "user"]
 
 
 @dataclass
@@ -176,8 +188,9 @@ class ServiceServer:
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    service_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    staff_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    service_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    staff_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    staff_secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     log_level: str = "info"
     process: subprocess.Popen | None = None
 
@@ -192,16 +205,17 @@ class ServiceServer:
     def _env(self) -> dict[str, str]:
         # `env` may replace any of these, e.g. DATABASE_URL with a PostgreSQL database.
         defaults = {"DATABASE_URL": f"sqlite:///{self.database}", "SERVICE_TOKEN": self.service_token,
-                    "STAFF_TOKEN": self.staff_token}
+                    "STAFF_TOKEN": self.staff_token, "STAFF_SECRET_KEY": self.staff_secret_key,
+                    "SERVICE_PORT": str(self.port)}
         return base_env(**{**defaults, **self.env})
 
     def start(self) -> None:
         log = self.workdir / "service.log"
         subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "bot.service.cli", "migrate"], cwd=ROOT,
                        env=self._env(), check=True, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        # The command `make run` uses (uvicorn with X-Forwarded-For only from SERVICE_TRUSTED_PROXIES).
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/uvicorn"), "bot.service.api.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", self.log_level],
+            [str(ROOT / ".venv/bin/python"), "-m", "bot.service.serve", "--log-level", self.log_level],
             cwd=ROOT, env=self._env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_or_kill(f"{self.url}/health", 60, self.process, log)

@@ -22,8 +22,10 @@ class SlowProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 proxy.requests += 1
                 time.sleep(proxy.delay)
-                answer = httpx.post(proxy.target + self.path, content=body,
-                                    headers={"Content-Type": "application/json"}, timeout=60)
+                # Rasa's token passes through, as through any network: the action server checks it.
+                forwarded = {name: self.headers[name] for name in ("Content-Type", "Authorization")
+                             if self.headers.get(name)}
+                answer = httpx.post(proxy.target + self.path, content=body, headers=forwarded, timeout=60)
                 self.send_response(answer.status_code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer.content)))

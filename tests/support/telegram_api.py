@@ -419,7 +419,7 @@ class TelegramChat:
 
 # --- the settings Rasa gets in the e2e stack --------------------------------------------------
 
-WEBHOOK_SECRET = "e2e_telegram-secret"
+WEBHOOK_SECRET = "e2e_telegram-secret-" + secrets.token_urlsafe(24)
 PUBLIC_WEBHOOK_URL = "https://example.test/webhooks/telegram/webhook"
 
 

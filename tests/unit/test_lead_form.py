@@ -20,6 +20,7 @@ from actions.lead_form import (
     ValidateLeadForm,
 )
 from actions.lead_summary import conversation_topics
+from bot.lead import texts
 from bot.lead.payload import LeadDraft
 from bot.lead.texts import CONSENT_TEXT_VERSION, readable_answers
 from bot.recommender import Answers, recommend
@@ -54,10 +55,11 @@ def test_a_name_is_kept_tidy():
     assert messages == []
 
 
-def test_a_sentence_instead_of_a_name_is_asked_again_with_an_example():
-    slots, messages = validate("lead_first_name", "wat gebeurt er met mijn gegevens?")
+@pytest.mark.parametrize("reply", ["wat gebeurt er met mijn gegevens?", "/affirm", "<b>Anna</b>"])
+def test_a_sentence_command_or_html_instead_of_a_name_is_asked_again_with_an_example(reply):
+    slots, messages = validate("lead_first_name", reply)
     assert slots["lead_first_name"] is None
-    assert "Sanne" in messages[0]
+    assert messages == [texts.ASK_NAME_AGAIN] and "Sanne" in messages[0]
 
 
 def test_a_wrong_email_is_asked_again_with_an_example():
@@ -99,13 +101,56 @@ def test_consent_to_contact_records_when_it_was_given():
     assert abs((datetime.now(UTC) - given).total_seconds()) < 60
 
 
-def test_aanpassen_at_the_summary_asks_the_details_again_but_keeps_the_consents():
+CONSENTED = dict(lead_consent_store=True, lead_consent_contact=True, lead_consent_at="2026-12-04T10:00:00+00:00")
+
+
+def test_aanpassen_at_the_summary_asks_the_details_again_and_remembers_what_consent_was_given_for():
     filled = dict(lead_first_name="Anna", lead_contact="anna@voorbeeld.nl", lead_email="anna@voorbeeld.nl",
-                  lead_moment="maandag", lead_consent_store=True, lead_consent_contact=True)
+                  lead_moment="maandag", **CONSENTED)
     slots, messages = validate("lead_confirmed", "aanpassen", **filled)
-    assert slots["lead_first_name"] is None and slots["lead_email"] is None
-    assert "lead_consent_store" not in slots
+    assert slots["lead_first_name"] is None and slots["lead_contact"] is None and slots["lead_moment"] is None
+    # Kept until the new details come in: the consents were given for this address.
+    assert "lead_email" not in slots and "lead_consent_store" not in slots
     assert messages == ["Geen probleem, dan lopen we de gegevens nog even langs."]
+
+
+def test_the_same_contact_details_again_keep_the_consents():
+    slots, messages = validate("lead_contact", "Anna@Voorbeeld.nl", lead_email="anna@voorbeeld.nl",
+                               lead_phone="+31612345678", **CONSENTED)
+    assert slots["lead_email"] == "anna@voorbeeld.nl" and slots["lead_phone"] is None
+    assert not {"lead_consent_store", "lead_consent_contact", "lead_consent_at"} & slots.keys()
+    assert messages == []
+
+
+@pytest.mark.parametrize(("before", "reply"), [
+    ({"lead_phone": "+31612345678"}, "06 12345678 of anna@voorbeeld.nl"),  # agreed to be phoned, adds e-mail
+    ({"lead_email": "anna@voorbeeld.nl"}, "anna@elders.nl"),  # another address
+    ({"lead_email": "anna@voorbeeld.nl"}, "06 12345678"),  # a phone instead of e-mail
+])
+def test_new_contact_details_after_consent_empty_both_consents_so_they_are_asked_again(before, reply):
+    slots, _ = validate("lead_contact", reply, **before, **CONSENTED)
+    assert slots["lead_consent_store"] is None and slots["lead_consent_contact"] is None
+    assert slots["lead_consent_at"] is None
+    required = asyncio.run(ValidateLeadForm().required_slots(
+        LEAD_QUESTIONS, CollectingDispatcher(), make_tracker({**before, **CONSENTED, **slots}), DOMAIN))
+    assert {"lead_consent_store", "lead_consent_contact"} <= set(required)
+
+
+def test_the_consent_asked_again_says_why_and_names_the_new_details():
+    tracker = make_tracker({"lead_email": "anna@elders.nl", "lead_phone": "+31612345678"})
+    tracker.events = [{"event": "action", "name": "action_start_handoff"},
+                      {"event": "slot", "name": "requested_slot", "value": "lead_confirmed"},
+                      {"event": "user", "text": "aanpassen"}]
+    _, dispatcher = run(ActionAskLeadConsentStore(), tracker)
+    again = dispatcher.messages[0]["text"]
+    assert again.startswith("Je contactgegevens zijn veranderd")
+    assert "anna@elders.nl" in again and "06 12345678" in again
+    _, dispatcher = run(ActionAskLeadConsentContact(), tracker)
+    assert "per e-mail of telefoon" in dispatcher.messages[0]["text"]
+
+    tracker.events = [{"event": "action", "name": "action_start_handoff"}]  # the first time: no preamble
+    _, dispatcher = run(ActionAskLeadConsentStore(), tracker)
+    assert not dispatcher.messages[0]["text"].startswith("Je contactgegevens")
 
 
 def test_the_consent_question_says_what_is_stored_why_and_for_how_long():
@@ -187,7 +232,7 @@ def test_forget_form_erases_only_after_a_clear_yes():
 def test_the_lead_sent_to_the_service_passes_its_schema():
     advice = recommend(Answers(need="leadership", goal="growth", setting="individual", guide_role="experienced"))
     draft = LeadDraft(
-        conversation_id="abc123", first_name="<script>alert(1)</script>", email="anna@voorbeeld.nl",
+        conversation_id="abc123", first_name="Anne-Marie", email="anna@voorbeeld.nl",
         phone="+31612345678", preferred_moment="maandag", consent_at=datetime.now(UTC), need="leadership",
         advice=advice, answers=readable_answers({"goal": "growth", "setting": "individual"}),
         topics=["delegeren"],
@@ -196,16 +241,19 @@ def test_the_lead_sent_to_the_service_passes_its_schema():
     assert lead.need == "need_leadership"
     assert lead.recommendation == "mentoring" and lead.guidance_variant == advice.variant
     assert lead.reasons and lead.answers["goal"].startswith("breder groeien")
-    assert lead.first_name == "<script>alert(1)</script>"
+    assert lead.first_name == "Anne-Marie"
     assert lead.consent_text_version == CONSENT_TEXT_VERSION
-    assert str(lead.transcript_url).endswith("/staff/gesprekken/bezoeker/abc123")
+    assert (lead.consent_email, lead.consent_phone) == (True, True)
+    # Where staff read leads; the service adds the lead's id. Nothing names the conversation.
+    assert str(lead.transcript_url) == "http://localhost:8000/staff/leads"
 
 
-def test_a_lead_without_advice_still_passes_the_schema():
+def test_a_lead_without_advice_still_passes_the_schema_with_consent_for_its_one_channel():
     draft = LeadDraft(conversation_id="x", first_name="Sam", email=None, phone="+32470123456",
                       preferred_moment=None, consent_at=datetime.now(UTC))
     lead = LeadCreate.model_validate(draft.payload())
     assert lead.recommendation is None and lead.need is None and lead.transcript_url is None
+    assert (lead.consent_email, lead.consent_phone) == (False, True)
 
 
 @pytest.mark.parametrize("slot", LEAD_QUESTIONS)

@@ -7,6 +7,7 @@ import pytest
 from bot.lead.contact import parse_contact, readable_phone
 from bot.lead.names import parse_first_name
 from bot.lead.replies import is_decline, yes_or_no
+from bot.service.validation import first_name
 
 
 @pytest.mark.parametrize(("reply", "name"), [
@@ -18,20 +19,43 @@ from bot.lead.replies import is_decline, yes_or_no
     ("hoi, ik ben Fatima!", "Fatima"),
     ("Marie Claire", "Marie Claire"),
     ("Zoë", "Zoë"),
-    # Stored as the text it is; the service and every screen treat it as text.
-    ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+    ("Zoe\u0308", "Zoë"),  # the same name typed with a combining diaeresis
+    ("anne-marie", "Anne-Marie"),
+    ("D'Hondt", "D'Hondt"),
+    ("O’Neill", "O’Neill"),
+    ("ik ben José María", "José María"),
+    ("Łukasz", "Łukasz"),
+    ("प्रिया", "प्रिया"),  # letters with the vowel signs their script needs
 ])
 def test_a_first_name_is_read_from_how_people_give_it(reply, name):
     assert parse_first_name(reply) == name
 
 
-@pytest.mark.parametrize("reply", [
+NOT_NAMES = [
     "", "   ", "?", "123", "anna@voorbeeld.nl", "wat is een mentee?", "ik wil eerst iets vragen",
     "weet ik niet", "ben jij een bot", "ik wil met een mentor praten", "hoi",
     "een twee drie vier vijf",
-])
+    "/affirm", '/inform{"name": "x"}', "<script>alert(1)</script>", "<b>Anna</b>", "Anna2", "R2-D2",
+    "ja", "oké", "Anna 🙂", "Anna_Maria", "Anne--Marie", "-Anna", "a" * 51,
+    "van der Berg",  # a surname: the mentor needs the first name
+]
+
+
+@pytest.mark.parametrize("reply", NOT_NAMES)
 def test_something_that_is_not_a_name_is_asked_again(reply):
     assert parse_first_name(reply) is None
+
+
+@pytest.mark.parametrize("name", ["Anna", "Anne-Marie", "D'Hondt", "Zoë", "José María", "Van"])
+def test_the_lead_service_accepts_every_name_the_chat_accepts(name):
+    assert first_name(parse_first_name(name)) == name
+
+
+@pytest.mark.parametrize("value", ["/affirm", "<script>alert(1)</script>", "Anna2", "a@b.nl", "R2-D2", "Anna 🙂",
+                                   "a" * 51])
+def test_the_lead_service_refuses_what_is_not_a_name(value):
+    with pytest.raises(ValueError, match="alleen een voornaam"):
+        first_name(value)
 
 
 @pytest.mark.parametrize(("reply", "email", "phone"), [

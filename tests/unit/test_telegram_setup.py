@@ -15,7 +15,7 @@ from bot.channels.telegram_setup import (
 )
 from tests.support.telegram_api import FakeBotApi
 
-SECRET = "s3cret_-token"
+SECRET = "s3cret_-token_Vb7kQ2xLr9Tz4WmN8pYc3"
 PUBLIC_URL = "https://bot.example.nl/webhooks/telegram/webhook"
 
 
@@ -30,7 +30,8 @@ def test_a_token_needs_a_secret():
         TelegramSettings.load(environ={"TELEGRAM_BOT_TOKEN": "1:abc"})
 
 
-@pytest.mark.parametrize("secret", ["met spatie", "é", "x" * 257, "a/b"])
+@pytest.mark.parametrize("secret", ["met spatie", "é", "x" * 257, "a/b",  # Telegram would refuse these
+                                    "kort_geheim", "change-me-telegram-0123456789abcdef"])  # we refuse these
 def test_a_secret_telegram_would_refuse_is_refused_at_start(secret):
     with pytest.raises(TelegramConfigError):
         TelegramSettings.load(environ={"TELEGRAM_BOT_TOKEN": "1:abc", "TELEGRAM_WEBHOOK_SECRET": secret})

@@ -25,7 +25,7 @@ from bot.service.api.errors import install_error_handlers
 from bot.service.api.limits import BodySizeLimit
 from bot.service.auth import sessions as staff_sessions
 from bot.service.auth.deps import LoginRequired
-from bot.service.auth.throttle import LoginThrottle
+from bot.service.auth.throttle import LoginThrottle, token_throttle
 from bot.service.db.session import make_engine, make_sessionmaker
 from bot.service.notify.worker import Dispatcher
 from bot.service.settings import Settings, get_settings
@@ -40,9 +40,15 @@ admin), of STAFF_TOKEN voor automatisering (beheerdersrechten, geen persoon).
 """
 
 
+class MissingSecrets(RuntimeError):
+    """A secret the service needs is not set: it does not start rather than run unguarded."""
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """One app per settings object; the engine lives on `app.state`, not in a module global."""
     settings = settings or get_settings()
+    if missing := settings.missing_secrets():
+        raise MissingSecrets("The lead service cannot start: " + "; ".join(missing))
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
     tracker = TrackerStore(settings.tracker_database_url)
@@ -79,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tracker = tracker
     app.state.dispatcher = None
     app.state.login_throttle = LoginThrottle(settings)
+    app.state.token_throttle = token_throttle(settings)
     staff_sessions.install(app, settings)
     app.add_middleware(BodySizeLimit)  # added last: runs first, before any body is read
     redact_access_log()

@@ -13,6 +13,7 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "Ongeldig of ontbrekend token",
         404: "Niet gevonden",
         409: "Niet toegestaan in de huidige status",
+        410: "De bezoeker vroeg na deze hand-off om alles te wissen: niet bewaard",
         413: "Verzoek groter dan 64 KB",
         422: "Ongeldige invoer",
         503: "Database tijdelijk niet bereikbaar",

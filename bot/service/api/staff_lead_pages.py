@@ -28,7 +28,7 @@ from bot.service.auth.deps import PageStaffDep
 from bot.service.auth.principal import Principal
 from bot.service.db.conversation_models import Conversation
 from bot.service.db.models import LEAD_STATUSES, Lead
-from bot.service.notify.summary import NEEDS, QUESTIONS, VARIANTS
+from bot.service.notify.summary import NEEDS, QUESTIONS, VARIANTS, contact_ways
 from bot.service.web.labels import LEAD_STATUS_NAMES, RECOMMENDATION_NAMES, local_time
 
 router = APIRouter(include_in_schema=False)
@@ -92,8 +92,16 @@ def need(lead: Lead) -> str:
     return NEEDS.get(lead.need or "", lead.need or "niet bekend")
 
 
+def contact_consent(lead: Lead) -> str:
+    # The mentor's e-mail words: only these ways may be used to reach the visitor.
+    ways = contact_ways(lead)
+    if ways is None:
+        return "gegeven (niet per kanaal vastgelegd)"
+    return " en ".join(ways) if ways else "geen"
+
+
 NAMES = {"status": LEAD_STATUS_NAMES, "advice": advice, "need": need, "local_time": local_time,
-         "mentor_answer": MENTOR_ANSWERS}
+         "mentor_answer": MENTOR_ANSWERS, "contact_consent": contact_consent}
 
 
 @router.get(INBOX, response_class=HTMLResponse)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from bot.service.api.auth import LOGIN_UNAVAILABLE, WRONG_LOGIN
 from bot.service.api.conversations import refresh_index
-from bot.service.api.deps import SessionDep
+from bot.service.api.deps import SessionDep, SettingsDep
 from bot.service.api.errors import RETRY_AFTER_SECONDS
 from bot.service.api.widget import templates
 from bot.service.auth import csrf, login, sessions
@@ -124,6 +124,7 @@ def login_page(request: Request, session: SessionDep, next: str | None = None, u
 def login_submit(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
@@ -147,16 +148,16 @@ def login_submit(
                           email=email)
     if account is None:
         return login_form(request, next_path, 200, error=WRONG_LOGIN, email=email)
-    sessions.log_in(request, account)
+    sessions.log_in(request, session, account, settings.staff_session_hours)
     return redirect(safe_next(next_path))
 
 
 @router.post("/staff/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form()] = ""):
+def logout(request: Request, session: SessionDep, csrf_token: Annotated[str, Form()] = ""):
     # Checked too: another site must not be able to log staff out (and into its own account next).
     if not csrf.is_valid(request, csrf_token):
         return render(request, "staff_message.html", 403, staff=None, heading="Niet uitgelogd", message=STALE_FORM)
-    sessions.log_out(request)
+    sessions.log_out(request, session)
     return redirect(f"{LOGIN}?uitgelogd")
 
 

@@ -1,13 +1,10 @@
-"""Staff read back one visitor's conversation: as JSON by Rasa sender id, or in the browser from
-the link in the mentor's e-mail (`/staff/gesprekken/bezoeker/{sender id}`: login, then the page of
-that visitor's latest conversation)."""
+"""Staff read back one visitor's conversation: as JSON by Rasa sender id, or in the browser at
+`/staff/gesprekken/bezoeker/{sender id}` (login, then the page of that visitor's latest
+conversation), the link mentors' e-mails carried before they linked the lead's own page."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import AnyHttpUrl
 from sqlalchemy import select
 
 from bot.service import leads, transcript
@@ -26,17 +23,6 @@ router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(re
 page_router = APIRouter(include_in_schema=False)
 TRANSCRIPT_ROUTE = "conversation_transcript"
 VISITOR_PAGE = "/staff/gesprekken/bezoeker/"
-MAX_URL_LENGTH = 2048  # leads.transcript_url
-
-
-def transcript_url(base_url: str, conversation_id: str) -> AnyHttpUrl | None:
-    """Where staff read this conversation back; None if it would not fit in the lead."""
-    url = f"{base_url.rstrip('/')}{VISITOR_PAGE}{quote(conversation_id, safe='')}"
-    try:
-        link = AnyHttpUrl(url)
-    except ValueError:  # an odd Host header
-        return None
-    return link if len(str(link)) <= MAX_URL_LENGTH else None
 
 
 @router.get(

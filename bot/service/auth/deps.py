@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from bot.service.api.deps import SessionDep, SettingsDep
+from bot.service.api.deps import SessionDep, SettingsDep, count_wrong_token, refuse_if_guessing
 from bot.service.api.errors import ApiError
 from bot.service.auth import sessions, tokens
 from bot.service.auth.principal import Principal
@@ -53,15 +53,18 @@ def _account(session: Session, account_id: int, version: int) -> StaffAccount | 
 
 
 def api_principal(
-    settings: SettingsDep, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+    request: Request, settings: SettingsDep, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
 ) -> Principal:
     if not token:
-        raise _unauthorized()
-    if secrets.compare_digest(token.encode(), settings.staff_token.get_secret_value().encode()):
+        raise _unauthorized()  # no guess made: not counted
+    refuse_if_guessing(request)
+    automation_token = settings.staff_token.get_secret_value()  # optional: unset means no automation token
+    if automation_token and secrets.compare_digest(token.encode(), automation_token.encode()):
         return Principal.automation()
     claims = tokens.read(token, settings)
     account = claims and _account(session, claims.account_id, claims.credentials_version)
     if not account:
+        count_wrong_token(request)
         raise _unauthorized()
     return Principal.of(account)
 
@@ -82,11 +85,11 @@ AdminDep = Annotated[Principal, Depends(require_staff("admin"))]
 
 
 def page_principal(request: Request, session: SessionDep) -> Principal:
-    claims = sessions.current(request)
+    claims = sessions.current(request, session)
     account = claims and _account(session, claims.account_id, claims.credentials_version)
     if not account:
         if claims:
-            sessions.log_out(request)  # a stale session: drop it
+            sessions.log_out(request, session)  # a stale session: drop it
         raise LoginRequired(_back_to(request))
     return Principal.of(account)
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.service.conversations.digest import Digest
+from bot.service.conversations.digest import Digest, RawEvent
 from bot.service.db.conversation_models import Conversation, ConversationIndexState
 from bot.service.db.models import ConversationErasure
 from bot.service.db.types import utcnow
@@ -87,26 +87,53 @@ def _index_batch(session: Session, tracker: TrackerStore) -> tuple[int, bool]:
             continue  # seen in an earlier pass (the look-back)
         if row is None and event.sender_id in erased:
             continue  # erased after an earlier pass indexed it; its events are on their way out
-        digest = digests.get(row) if row is not None else None
-        if row is None or (digest or _digest_of(row)).starts_new_conversation(event):
-            row = Conversation(sender_id=event.sender_id, **_columns(Digest.start(event)))
-            session.add(row)
-            latest[event.sender_id] = row
-            digest = None
-        if digest is None:
-            digest = digests[row] = _digest_of(row)
-        digest.apply(event)
-        row.last_event_id = event.id  # at once: the look-back check above reads it
+        _fold(session, latest, digests, event)
         applied += 1
-    for row, digest in digests.items():
-        for name, value in _columns(digest).items():
-            setattr(row, name, value)
+    _write(digests)
     if events:
         state.last_event_id = max(state.last_event_id, events[-1].id)
     session.commit()
     if applied:
         log.info("indexed %s tracker event(s) into %s conversation(s)", applied, len(digests))
     return applied, len(events) == BATCH_SIZE
+
+
+def rebuild_sender(session: Session, tracker: TrackerStore, sender_id: str) -> int:
+    """Index one sender again from the events left after a partial erasure ("vergeet mij" followed by
+    more conversation, e.g. a new hand-off): those stay on the staff list, the erased part does not.
+    Part of the caller's transaction; returns how many rows the sender has now."""
+    state = lock(session)
+    session.execute(delete(Conversation).where(Conversation.sender_id == sender_id))
+    # Up to the cursor only: later events are the next pass's, which adds them to these rows.
+    events = tracker.conversation_events(sender_id, 0, state.last_event_id + 1)
+    latest: dict[str, Conversation] = {}
+    digests: dict[Conversation, Digest] = {}
+    for event in events:
+        _fold(session, latest, digests, event)
+    _write(digests)
+    return len(digests)
+
+
+def _fold(session: Session, latest: dict[str, Conversation], digests: dict[Conversation, Digest],
+          event: RawEvent) -> None:
+    """Add one event to its sender's newest conversation, or start the next one."""
+    row = latest.get(event.sender_id)
+    digest = digests.get(row) if row is not None else None
+    if row is None or (digest or _digest_of(row)).starts_new_conversation(event):
+        row = Conversation(sender_id=event.sender_id, **_columns(Digest.start(event)))
+        session.add(row)
+        latest[event.sender_id] = row
+        digest = None
+    if digest is None:
+        digest = digests[row] = _digest_of(row)
+    digest.apply(event)
+    row.last_event_id = event.id  # at once: the look-back check in _index_batch reads it
+
+
+def _write(digests: dict[Conversation, Digest]) -> None:
+    for row, digest in digests.items():
+        for name, value in _columns(digest).items():
+            setattr(row, name, value)
 
 
 def _latest_rows(session: Session, senders: set[str]) -> dict[str, Conversation]:

@@ -87,5 +87,6 @@ def page(session: Session, wanted: ConversationFilter, limit: int, offset: int) 
 def leads_of(session: Session, sender_ids: set[str]) -> dict[str, Lead]:
     if not sender_ids:
         return {}
-    return {lead.conversation_id: lead
-            for lead in session.scalars(select(Lead).where(Lead.conversation_id.in_(sorted(sender_ids))))}
+    # Oldest first, so each sender's newest lead is the one kept (a new hand-off after "vergeet mij").
+    return {lead.conversation_id: lead for lead in session.scalars(
+        select(Lead).where(Lead.conversation_id.in_(sorted(sender_ids))).order_by(Lead.id))}

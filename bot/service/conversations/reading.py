@@ -51,7 +51,9 @@ def detail(session: Session, tracker: TrackerStore, row: Conversation) -> Conver
     events = tracker.conversation_events(row.sender_id, row.first_event_id, later[0] if later else None)
     flags = {flag.event_id: Flag.model_validate(flag) for flag in row.flags}
     messages, slots, advice_slots = _read(events, flags)
-    lead = session.scalars(select(Lead).where(Lead.conversation_id == row.sender_id)).one_or_none()
+    # The newest: after "vergeet mij" a visitor may hand over again before the erasure arrives.
+    lead = session.scalars(
+        select(Lead).where(Lead.conversation_id == row.sender_id).order_by(Lead.id.desc()).limit(1)).first()
     return ConversationDetail(
         **summary(row, lead).model_dump(),
         messages=messages,

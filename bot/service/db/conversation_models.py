@@ -20,7 +20,10 @@ from bot.service.db.types import UTCDateTime, utcnow
 
 class Conversation(Base):
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_sender_first_event", "sender_id", "first_event_id"),)
+    __table_args__ = (
+        Index("ix_conversations_sender_first_event", "sender_id", "first_event_id"),
+        {"sqlite_autoincrement": True},  # the audit log names conversations by id: never hand one out twice
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sender_id: Mapped[str] = mapped_column(String(255))  # Rasa's sender id (a lead's conversation_id)

@@ -1,12 +1,23 @@
-"""Our tables: leads (one per conversation), their outbox of notifications, conversation erasures,
-channel links, staff accounts and the audit log."""
+"""Our tables: leads (one per hand-off), their outbox of notifications, conversation erasures,
+channel links, staff accounts, their login sessions and the audit log."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.service.db.base import Base
@@ -16,6 +27,9 @@ LEAD_STATUSES = ("new", "contacted", "matched", "closed")
 MENTOR_RESPONSES = ("pending", "accepted", "declined")
 CHANNELS = ("email", "webhook")
 STAFF_ROLES = ("mentor", "admin")
+# SQLite hands out the highest id again once its row is deleted; the audit log names leads, accounts
+# and conversations by id, so their ids must never come back (PostgreSQL's sequences never do).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -27,12 +41,15 @@ class Lead(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", LEAD_STATUSES), name="status"),
         CheckConstraint(_one_of("mentor_response", MENTOR_RESPONSES), name="mentor_response"),
+        # One lead per hand-off: the same hand-off sent twice is stored once. A hand-off made after a
+        # "vergeet mij" has a later consent moment, so it is a new lead, never the erased one.
+        UniqueConstraint("conversation_id", "consent_at", name="uq_leads_conversation_handoff"),
+        dict(NEVER_REUSE_IDS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    # Unique: the same hand-off sent twice must store one lead.
-    conversation_id: Mapped[str] = mapped_column(String(128), unique=True)
+    conversation_id: Mapped[str] = mapped_column(String(128))
 
     first_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
@@ -49,6 +66,10 @@ class Lead(Base):
 
     consent_store: Mapped[bool] = mapped_column(Boolean)
     consent_contact: Mapped[bool] = mapped_column(Boolean)
+    # Per channel, asked for the address and number stored. None: a lead from before 2026-12,
+    # whose consent to be contacted was not recorded per channel.
+    consent_email: Mapped[bool | None] = mapped_column(Boolean)
+    consent_phone: Mapped[bool | None] = mapped_column(Boolean)
     consent_text_version: Mapped[str] = mapped_column(String(32))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -128,7 +149,7 @@ class StaffAccount(Base):
     """
 
     __tablename__ = "staff_accounts"
-    __table_args__ = (CheckConstraint(_one_of("role", STAFF_ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(_one_of("role", STAFF_ROLES), name="role"), dict(NEVER_REUSE_IDS))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
@@ -139,6 +160,20 @@ class StaffAccount(Base):
     credentials_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffSession(Base):
+    """One browser login. The cookie holds a random key; only its SHA-256 is stored, and logging out
+    deletes the row, so a copied cookie opens nothing afterwards."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    credentials_version: Mapped[int] = mapped_column(Integer)  # the account's at login
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class AuditEntry(Base):

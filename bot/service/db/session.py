@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.service.db import scrub
 from bot.service.settings import Settings
 
 
@@ -40,6 +41,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    scrub.secure_delete(dbapi_connection)  # erased leads leave no bytes behind (db/scrub.py)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -55,13 +55,29 @@ def body(lead: Lead) -> str:
         lines += ["", f"Onderwerpen: {', '.join(lead.topics)}"]
     lines += [
         "",
-        f"Gesprek teruglezen: {lead.transcript_url or '-'}",
+        # The lead's own page (log in first), which links the conversation: no conversation id in a mail.
+        f"Aanvraag en gesprek teruglezen: {lead.transcript_url or '-'}",
         "",
-        f"Toestemming om te bewaren en contact op te nemen gegeven op {lead.consent_at:%d-%m-%Y %H:%M} UTC "
-        f"(tekstversie {lead.consent_text_version}).",
+        f"Toestemming gegeven op {lead.consent_at:%d-%m-%Y %H:%M} UTC (tekstversie {lead.consent_text_version}): "
+        f"om deze gegevens te bewaren, en {consent_to_contact(lead)}.",
         "Laat via het staff-scherm weten of je de aanvraag aanneemt of afwijst.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def contact_ways(lead: Lead) -> list[str] | None:
+    """The ways the visitor agreed to be contacted ("per e-mail", "telefonisch"); None: a lead from
+    before 2026-12, whose consent was not recorded per channel."""
+    if lead.consent_email is None and lead.consent_phone is None:
+        return None
+    return [way for way, given in (("per e-mail", lead.consent_email), ("telefonisch", lead.consent_phone)) if given]
+
+
+def consent_to_contact(lead: Lead) -> str:
+    ways = contact_ways(lead)
+    if ways is None:
+        return "om contact op te nemen (niet per kanaal vastgelegd)"
+    return "om " + " en ".join(ways) + " contact op te nemen" if ways else "niet om contact op te nemen"
 
 
 def _recommendation(lead: Lead) -> str:

@@ -7,14 +7,16 @@ then there is nothing to read and nothing to erase, which is not an error.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, inspect, select
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, inspect, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.service.conversations.digest import RawEvent
+from bot.service.db import scrub
 from bot.service.db.session import engine_url
 from bot.service.tracker.events import EVENTS_TABLE, TrackerEvent
 
@@ -74,16 +76,41 @@ class TrackerStore:
                 return []
             return [RawEvent(*row) for row in session.execute(query)]
 
-    def erase(self, sender_id: str) -> int:
-        """Delete every event of this conversation; returns how many rows went."""
+    def erase(self, sender_id: str, asked_at: datetime | None = None) -> int:
+        """Delete this conversation's events; returns how many rows went.
+
+        With `asked_at` (when the visitor said "vergeet mij"), only what was said up to then and the
+        rest of that turn: a conversation that went on afterwards (a new hand-off) keeps its events.
+        """
         if self._missing_file():
             return 0
         with Session(self.engine) as session:
             if not inspect(session.connection()).has_table(EVENTS_TABLE):
                 return 0
-            erased = session.execute(delete(TrackerEvent).where(TrackerEvent.sender_id == sender_id)).rowcount
+            erase = delete(TrackerEvent).where(TrackerEvent.sender_id == sender_id)
+            if asked_at is not None:
+                kept_from = self._continued_from(session, sender_id, asked_at.timestamp())
+                if kept_from is not None:
+                    erase = erase.where(or_(TrackerEvent.id < kept_from, TrackerEvent.timestamp <= asked_at.timestamp(),
+                                            TrackerEvent.timestamp.is_(None)))
+            erased = session.execute(erase).rowcount
             session.commit()
-            return erased
+        scrub.checkpoint(self.engine)
+        return erased
+
+    @staticmethod
+    def _continued_from(session: Session, sender_id: str, moment: float) -> int | None:
+        """The first event of the conversation the visitor held after asking at `moment`, or None when
+        they said nothing since. It begins with the session Rasa starts after the restart that ends
+        the "vergeet mij" turn (Rasa counts a session's events from its start: none of those may go),
+        or with their next message."""
+        later = (TrackerEvent.sender_id == sender_id, TrackerEvent.timestamp > moment)
+        next_message = session.scalar(select(func.min(TrackerEvent.id)).where(*later, TrackerEvent.type_name == "user"))
+        if next_message is None:
+            return None
+        session_start = session.scalar(
+            select(func.min(TrackerEvent.id)).where(*later, TrackerEvent.id < next_message, _SESSION_START))
+        return session_start or next_message
 
     def _missing_file(self) -> bool:
         """A SQLite file that is not there: connecting would create an empty one in Rasa's place."""
@@ -94,6 +121,12 @@ class TrackerStore:
             return False  # SQLite URI filenames: let SQLite decide
         return not Path(url.database).exists()
 
+
+# A session start as Rasa writes it: its action event and `session_started`.
+_SESSION_START = or_(
+    TrackerEvent.type_name == "session_started",
+    and_(TrackerEvent.type_name == "action", TrackerEvent.action_name == "action_session_start"),
+)
 
 _RAW_COLUMNS = (
     TrackerEvent.id, TrackerEvent.sender_id, TrackerEvent.type_name, TrackerEvent.timestamp,
@@ -115,3 +148,4 @@ def _sqlite_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    scrub.secure_delete(dbapi_connection)  # an erased conversation leaves no bytes behind
