@@ -92,16 +92,10 @@ class Settings(BaseSettings):
     service_port: int = Field(default=8000, ge=1, le=65535)
     service_trusted_proxies: Annotated[list[str], NoDecode] = []
 
-    @field_validator("mentor_emails", mode="before")
+    @field_validator("mentor_emails", "service_trusted_proxies", mode="before")
     @classmethod
-    def split_mentor_emails(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("service_trusted_proxies", mode="before")
-    @classmethod
-    def split_proxies(cls, value: object) -> object:
+    def split_commas(cls, value: object) -> object:
+        """Lists come from the environment as comma-separated text."""
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value

@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import time
 
+from bot.channels.conversation_ids import rest_conversation_id
 from bot.message_guard import FAILURE_REPLY
 from tests.e2e.conftest import TICKET_LIFETIME
 from tests.support.tracker_events import assert_one_whole_turn_per_message, stored_events
@@ -45,4 +46,5 @@ def test_a_message_behind_a_slow_action_waits_for_its_turn_and_is_answered(rasa,
     assert answered(slow_replies), slow_replies
     assert answered(queued), queued
     assert waited > SLOW_ACTION_SECONDS - 2  # it waited out the slow action, longer than a ticket lives
-    assert_one_whole_turn_per_message(stored_events(service.database, [sender])[sender], [first, second])
+    conversation = rest_conversation_id(sender)
+    assert_one_whole_turn_per_message(stored_events(service.database, [conversation])[conversation], [first, second])

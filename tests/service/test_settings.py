@@ -110,3 +110,12 @@ def test_tracker_settings_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     assert settings.tracker_database_url == "postgresql://rasa@db/rasa"
     assert settings.conversation_erase_delay_seconds == 2.5
+
+
+def test_trusted_proxies_are_addresses_or_networks_never_everyone() -> None:
+    assert Settings(service_trusted_proxies="10.0.0.0/8, 127.0.0.1").service_trusted_proxies == [
+        "10.0.0.0/8", "127.0.0.1"]
+    assert Settings(service_trusted_proxies="").service_trusted_proxies == []
+    for value in ("*", "proxy.internal", "10.0.0.1/8"):
+        with pytest.raises(ValidationError, match="SERVICE_TRUSTED_PROXIES"):
+            Settings(service_trusted_proxies=value)
