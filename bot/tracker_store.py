@@ -11,13 +11,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import rasa.core.agent
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.cli import print_error_and_exit
 from sqlalchemy.engine import make_url
@@ -72,6 +76,73 @@ def ensure_sqlite_events_table(path: str) -> None:
         db.close()
 
 
+# Conversations whose events stay decoded in memory between turns (least recently served go first).
+MAX_CACHED_CONVERSATIONS = 500
+
+
+@dataclass
+class _Read:
+    last_id: int  # the highest event id read for the sender
+    rows: int  # the sender's rows up to it (all sessions), to notice a deletion
+    session_start: float | None  # timestamp of the latest session_started, as Rasa's query uses it
+    events: list[tuple[float | None, Event]]  # this session's, in id order
+
+
+class SessionEventCache:
+    """The current session's events per conversation, read incrementally (ServiceDatabaseTrackerStore)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._reads: OrderedDict[str, _Read] = OrderedDict()
+
+    def read(self, session: sa.orm.Session, table: Any, sender_id: str,
+             whole_session: Callable[[], list[Any]]) -> list[Event]:
+        known = self._reads.pop(sender_id, None)
+        fresh = self._update(session, table, sender_id, known) if known is not None else None
+        if fresh is None:
+            fresh = self._load(session, table, sender_id, whole_session())
+        if fresh.events:
+            self._reads[sender_id] = fresh
+            while len(self._reads) > self.size:
+                self._reads.popitem(last=False)
+        return [event for _, event in fresh.events]
+
+    @staticmethod
+    def _rows_up_to(session: sa.orm.Session, table: Any, sender_id: str, last_id: int) -> int:
+        return session.query(sa.func.count(table.id)).filter(table.sender_id == sender_id, table.id <= last_id).scalar()
+
+    def _load(self, session: sa.orm.Session, table: Any, sender_id: str, rows: list[Any]) -> _Read:
+        last_id = rows[-1].id if rows else 0
+        read = _Read(last_id, self._rows_up_to(session, table, sender_id, last_id) if rows else 0, None, [])
+        self._add(read, rows)
+        return read
+
+    def _update(self, session: sa.orm.Session, table: Any, sender_id: str, known: _Read) -> _Read | None:
+        """`known` with the rows added since, or None when the stored conversation changed otherwise."""
+        if self._rows_up_to(session, table, sender_id, known.last_id) != known.rows:
+            return None
+        new = (session.query(table).filter(table.sender_id == sender_id, table.id > known.last_id)
+               .order_by(table.id).all())
+        if new:
+            known.rows += len(new)
+            known.last_id = new[-1].id
+            self._add(known, new)
+        return known
+
+    @staticmethod
+    def _add(read: _Read, rows: list[Any]) -> None:
+        for row in rows:
+            starts_session = row.type_name == SessionStarted.type_name and row.timestamp is not None
+            if starts_session and (read.session_start is None or row.timestamp > read.session_start):
+                read.session_start = row.timestamp
+            for event in deserialise_events([orjson.loads(row.data)]):
+                read.events.append((row.timestamp, event))
+        if read.session_start is not None:
+            # Rasa's query: the events at or after the latest session start (by timestamp).
+            read.events = [(stamp, event) for stamp, event in read.events
+                           if stamp is not None and stamp >= read.session_start]
+
+
 class ServiceDatabaseTrackerStore(SQLTrackerStore):
     """SQLTrackerStore on a full database URL (Rasa uses a `host` containing `://` as the URL)."""
 
@@ -86,6 +157,23 @@ class ServiceDatabaseTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(rendered, pool_pre_ping=True, **create_engine_kwargs(rendered))
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self._session_events = SessionEventCache(MAX_CACHED_CONVERSATIONS)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        """Rasa's, without reading the whole conversation back at every message.
+
+        Stock Rasa fetches, decodes and rebuilds every event of the session on each turn, so a
+        conversation got slower with every message. The events already read are kept (for the
+        conversations most recently served): a turn reads only the rows added since, after a count
+        shows none of the earlier ones went (an erasure) or came in late; then it reads all again."""
+        if fetch_events_from_all_sessions:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        with self.session_scope() as session:
+            events = self._session_events.read(session, self.SQLEvent, sender_id,
+                                               lambda: self._event_query(session, sender_id, False).all())
+        if self.domain and events:
+            return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        return None
 
     @contextlib.contextmanager
     def session_scope(self) -> Iterator[sa.orm.Session]:

@@ -289,6 +289,9 @@ class Transcript(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unreachable"]
+    # Rounds of the mail, erasure and indexing loop since start (None where DISPATCHER_ENABLED=false):
+    # a number that stops growing means mail has stopped going out.
+    dispatcher_rounds: int | None = None
 
 
 class FieldProblem(BaseModel):

@@ -12,7 +12,9 @@
 - Load over REST (tests/bench/load.py): messages per second and p50/p95/p99 at 1, 10 and 50 conversations at
   once, on SQLite and on PostgreSQL + Redis with one and two Rasa instances, peak memory, docs/load_chart.svg.
 - The hand-off: "ja, verstuur maar" until the reference, and until the mentor's e-mail arrives.
-- Training time of the full model from scratch (skip with BENCH_SKIP_TRAIN=1).
+- Speed beside a stock Rasa 3.6 bot (tests/bench/speed.py): training from scratch and after one NLU change,
+  start-up, CPU per message, latency and throughput, a long conversation, the test suite per suite
+  (skip with BENCH_SKIP_SPEED=1).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.channels.conversation_ids import rest_conversation_id
-from tests.bench import channels, handoff, lead_service, load, staff_screens
+from tests.bench import channels, handoff, lead_service, load, speed, staff_screens
 from tests.support.conversation import run_persona
 from tests.support.personas import PERSONAS
 from tests.support.servers import MODEL, ROOT, base_env
@@ -38,7 +40,7 @@ from tests.support.stack import Stack, start_stack
 from tests.support.telegram_api import FakeBotApi, telegram_env
 
 DOCS = ROOT / "docs"
-RASA = str(ROOT / ".venv-rasa/bin/rasa")
+RASA = [str(ROOT / ".venv-rasa/bin/python"), "-m", "bot.rasa_server"]  # as the Makefile runs Rasa
 LATENCY_MESSAGES = [
     "hoi", "ik wil beter leren presenteren", "wat is het verschil tussen coaching en mentoring?",
     "in een groep", "weet ik niet", "ik ben net leidinggevende", "1-op-1", "bedankt!",
@@ -53,7 +55,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 def nlu_heldout(workdir: Path) -> dict:
     out = workdir / "nlu"
-    subprocess.run([RASA, "test", "nlu", "--nlu", "tests/nlu/heldout.yml", "--model", str(MODEL),
+    subprocess.run([*RASA, "test", "nlu", "--nlu", "tests/nlu/heldout.yml", "--model", str(MODEL),
                     "--out", str(out)], cwd=ROOT, env=base_env(), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     report = json.loads((out / "intent_report.json").read_text())
@@ -96,16 +98,7 @@ def personas_and_latency(stack: Stack) -> dict:
     return {"outcomes": outcomes, "latencies": latencies}
 
 
-def training_time(workdir: Path) -> float | None:
-    if os.environ.get("BENCH_SKIP_TRAIN"):
-        return None
-    started = time.perf_counter()
-    subprocess.run([RASA, "train", "--force", "--out", str(workdir / "models"), "--quiet"], cwd=ROOT, env=base_env(),
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
-def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict, handoffs: dict,
+def write_report(nlu: dict, conv: dict, speeds: dict | None, leads: dict, handoffs: dict,
                  channel_latency: dict[str, list[float]], screens: dict | None = None,
                  loads: dict | None = None) -> None:
     outcomes = conv["outcomes"]
@@ -164,8 +157,8 @@ def write_report(nlu: dict, conv: dict, train_seconds: float | None, leads: dict
               f"p50 {percentile(confirm, 50):.0f} ms, p95 **{percentile(confirm, 95):.0f} ms**",
               f"- Until the mentor's e-mail has arrived at the SMTP server: p50 {percentile(notified, 50):.0f} ms, "
               f"p95 **{percentile(notified, 95):.0f} ms**", ""]
-    if train_seconds is not None:
-        lines += ["## Training", "", f"- Full `rasa train` from scratch: **{train_seconds / 60:.1f} min**", ""]
+    if speeds is not None:
+        lines += speed.markdown(speeds)
     (DOCS / "benchmarks.md").write_text("\n".join(line for line in lines if line is not None) + "\n")
 
 
@@ -190,8 +183,8 @@ def main() -> None:
         leads = lead_service.measure(workdir)
         screens = staff_screens.measure(workdir / "staff-screens")
         loads = load.measure(workdir / "load")  # also writes docs/load_chart.svg
-        train_seconds = training_time(workdir)
-        write_report(nlu, conv, train_seconds, leads, handoffs, channel_latency, screens, loads)
+        speeds = None if os.environ.get("BENCH_SKIP_SPEED") else speed.measure(workdir / "speed")
+        write_report(nlu, conv, speeds, leads, handoffs, channel_latency, screens, loads)
     print((DOCS / "benchmarks.md").read_text())
 
 

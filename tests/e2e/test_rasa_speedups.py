@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.support.servers import ROOT, base_env
+from tests.support.servers import MODEL, ROOT, base_env
 
 COMPARE = r"""
 import json, sys
@@ -81,3 +81,154 @@ def test_the_speedups_decide_exactly_as_rasa_does() -> None:
     found = {rasa for rasa, _, _ in result["events"]}
     assert {"SlotSet", "UserUttered", "BotUttered", "ActiveLoop", "SessionStarted"} <= found
     assert result["unknown_without_default"] == "Unknown event name 'no_such_event'."
+
+
+LOAD_BOTH_WAYS = r"""
+import asyncio, json, sys
+from rasa.core.agent import Agent
+from rasa.engine.constants import PLACEHOLDER_TRACKER
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.tensorflow.models import RasaModel
+from bot import rasa_speedups
+
+texts = json.loads(sys.argv[2])
+
+
+async def predictions(agent):
+    parsed, policies = [], []
+    for text in texts:
+        result = await agent.parse_message(text)
+        selectors = result.get("response_selector", {}).items()
+        parsed.append({"intent_ranking": result["intent_ranking"], "entities": result["entities"],
+                       "selector": {key: value.get("ranking") for key, value in selectors if isinstance(value, dict)}})
+        tracker = DialogueStateTracker.from_events("compare", [
+            ActionExecuted("action_session_start"), ActionExecuted("action_listen"),
+            UserUttered(text, result["intent"], result["entities"], parse_data=result)], slots=agent.domain.slots)
+        nodes = [node for node in agent.processor.model_metadata.predict_schema.nodes
+                 if node.startswith("run_TEDPolicy")]
+        found = agent.processor.graph_runner.run(inputs={PLACEHOLDER_TRACKER: tracker}, targets=nodes)
+        policies.append([found[node].probabilities for node in nodes])
+    return {"parsed": parsed, "policies": policies}
+
+
+rasas = asyncio.run(predictions(Agent.load(sys.argv[1])))
+rasa_load = RasaModel.load
+rasa_speedups.apply()
+ours = asyncio.run(predictions(Agent.load(sys.argv[1])))
+print(json.dumps({"replaced": RasaModel.load != rasa_load, "rasa": rasas, "ours": ours}))
+"""
+
+# Needs, answers, questions, chit-chat and noise: every classifier and the dialogue policy see each.
+TEXTS = ["ik wil beter leren presenteren", "wat is het verschil tussen coaching en mentoring?", "weet ik niet",
+         "ik ben net teamleider en vind delegeren lastig", "hoi", "liefst in een groepje", "ik loop vast in mijn werk",
+         "vergeet mij", "praat met een mentor", "dank je wel", "qwerty asdf", "een jongere collega leert mij TikTok",
+         "hoe lang duurt een coachingstraject?", "ik wil niet meer leven"]
+
+
+def test_a_model_loaded_without_a_training_step_predicts_exactly_as_rasa_loads_it() -> None:
+    """The trained model, loaded by Rasa's own RasaModel.load and by ours, in one process: every intent
+    ranking, entity, response ranking and TED probability must be the same number."""
+    assert MODEL.exists(), "train the model first: make train"
+    done = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", LOAD_BOTH_WAYS, str(MODEL),
+                           json.dumps(TEXTS)], cwd=ROOT, env=base_env(), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert result["replaced"]
+    assert result["ours"]["parsed"] == result["rasa"]["parsed"]
+    assert result["ours"]["policies"] == result["rasa"]["policies"]
+    assert {ranking["intent_ranking"][0]["name"] for ranking in result["ours"]["parsed"]} >= {
+        "need_skill", "ask_difference", "need_leadership", "need_distress"}, "the texts reach several intents"
+
+
+CACHE_VERSUS_RASA = r"""
+import asyncio, json, sqlite3, sys
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from bot.tracker_store import ServiceDatabaseTrackerStore
+
+url, path = sys.argv[1], sys.argv[2]
+domain = Domain.load("domain.yml")
+store = ServiceDatabaseTrackerStore(domain=domain, host=url)
+checks = []
+
+
+def as_dicts(tracker):
+    return None if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+async def compare(step, sender="anna"):
+    ours = await store.retrieve(sender)
+    rasas = await SQLTrackerStore._retrieve(store, sender, False)  # Rasa's own reading, same database
+    checks.append({"step": step, "same": as_dicts(ours) == as_dicts(rasas),
+                   "events": len(ours.events) if ours else 0,
+                   "slot": ours.get_slot("goal") if ours else None})
+
+
+async def turn(sender, text, goal, stamp):
+    tracker = await store.retrieve(sender) or DialogueStateTracker(sender, domain.slots)
+    for event in (UserUttered(text, timestamp=stamp), SlotSet("goal", goal, timestamp=stamp + 0.1),
+                  BotUttered("ok", timestamp=stamp + 0.2), ActionExecuted("action_listen", timestamp=stamp + 0.3)):
+        tracker.update(event)
+    await store.save(tracker)
+
+
+async def main():
+    await compare("nothing stored")
+    await turn("anna", "hoi", "skill", 100.0)
+    await compare("one turn")
+    for n in range(5):
+        await turn("anna", f"bericht {n}", ["skill", "growth", "problem"][n % 3], 200.0 + n)
+        await compare(f"turn {n + 2}")
+    # Another Rasa instance (or process) takes the next turn: rows this store never wrote.
+    other = ServiceDatabaseTrackerStore(domain=domain, host=url)
+    tracker = await other.retrieve("anna")
+    tracker.update(SlotSet("goal", "growth", timestamp=300.0))
+    await other.save(tracker)
+    await compare("a turn by another instance")
+    # The service erases the conversation up to a point (an erasure), behind the store's back.
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM events WHERE sender_id = 'anna' AND timestamp < 202")
+    db.commit()
+    await compare("partly erased")
+    db.execute("DELETE FROM events WHERE sender_id = 'anna'")
+    db.commit()
+    await compare("erased")
+    await turn("anna", "opnieuw hier", "problem", 400.0)
+    await compare("after the erasure")
+    # A new session: only its events count, as in Rasa's query.
+    tracker = await store.retrieve("anna")
+    for event in (ActionExecuted("action_session_start", timestamp=500.0), SessionStarted(timestamp=500.0),
+                  SlotSet("goal", "skill", timestamp=500.0), ActionExecuted("action_listen", timestamp=500.1)):
+        tracker.update(event)
+    await store.save(tracker)
+    await compare("a new session")
+    await turn("anna", "nog iets", "growth", 600.0)
+    await compare("a turn in the new session")
+    await compare("another visitor, none stored", sender="bram")
+
+asyncio.run(main())
+print(json.dumps(checks))
+"""
+
+
+def test_reading_only_new_events_gives_the_tracker_rasa_reads(tmp_path) -> None:
+    """bot/tracker_store.py keeps each conversation's decoded events between turns: after every kind of
+    change to the stored conversation it must read exactly what Rasa's own query reads."""
+    database = tmp_path / "tracker.db"
+    done = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", CACHE_VERSUS_RASA,
+                           f"sqlite:///{database}", str(database)], cwd=ROOT, env=base_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    checks = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert [check["step"] for check in checks if not check["same"]] == []
+    counts = {check["step"]: check["events"] for check in checks}
+    assert counts["turn 6"] > counts["one turn"] > 0
+    assert 0 < counts["partly erased"] < counts["a turn by another instance"]
+    assert counts["erased"] == 0 and counts["another visitor, none stored"] == 0
+    assert counts["a turn in the new session"] < counts["after the erasure"] + 8, "the old session is not read"
+    assert {check["step"]: check["slot"] for check in checks}["a turn by another instance"] == "growth"

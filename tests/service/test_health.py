@@ -16,7 +16,22 @@ from tests.service.factories import lead_payload
 def test_health_ok(client: TestClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    # The test app runs no dispatcher (tests call it themselves): no rounds to count.
+    assert response.json() == {"status": "ok", "database": "ok", "dispatcher_rounds": None}
+
+
+def test_health_counts_the_dispatchers_rounds(settings) -> None:
+    """What an operator (and a test) can watch to know mail is still going out, without waiting blind."""
+    import time
+
+    app = create_app(settings.model_copy(update={"dispatcher_enabled": True, "dispatch_interval_seconds": 0.05}))
+    with TestClient(app) as client:
+        first = client.get("/health").json()["dispatcher_rounds"]
+        deadline = time.monotonic() + 30
+        while (rounds := client.get("/health").json()["dispatcher_rounds"]) < first + 2:
+            assert time.monotonic() < deadline, "the dispatcher stopped going round"
+            time.sleep(0.05)
+    assert rounds >= first + 2
 
 
 @pytest.fixture
@@ -31,7 +46,7 @@ def test_health_503_when_database_unreachable(client_without_database: TestClien
     response = client_without_database.get("/health")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "30"
-    assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    assert response.json() == {"status": "unavailable", "database": "unreachable", "dispatcher_rounds": None}
 
 
 def test_lead_hand_off_is_503_not_500_when_database_unreachable(client_without_database: TestClient) -> None:

@@ -106,19 +106,46 @@ def test_a_sender_over_the_limit_is_refused_with_the_wait_and_others_are_not() -
     assert chat.check("bram") is None
 
 
-def test_refused_messages_do_not_count() -> None:
+class Clock:
+    """The wall clock the in-memory counter and our limiter read, moved on by the test, not by waiting."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    monotonic = time
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    import limits.storage.memory
+
+    from bot.channels import rate_limit
+
+    fake = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    monkeypatch.setattr(rate_limit, "time", fake)
+    return fake
+
+
+def test_refused_messages_do_not_count(clock: Clock) -> None:
     chat = limiter(per_sender="2/second")
     assert chat.check("anna") is None and chat.check("anna") is None
     assert all(chat.check("anna") is not None for _ in range(10))
-    time.sleep(1.05)  # a moving window: the two counted messages have left it, the refused never entered
+    clock.advance(1.05)  # a moving window: the two counted messages have left it, the refused never entered
     assert chat.check("anna") is None
 
 
-def test_every_limit_of_a_setting_applies() -> None:
+def test_every_limit_of_a_setting_applies(clock: Clock) -> None:
     chat = limiter(per_sender="2/second;3/minute")
     assert chat.check("anna") is None and chat.check("anna") is None
     assert chat.check("anna").retry_after == 1
-    time.sleep(1.05)
+    clock.advance(1.05)
     assert chat.check("anna") is None
     refusal = chat.check("anna")
     assert refusal is not None and refusal.retry_after > 50  # now the minute is full

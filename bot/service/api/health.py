@@ -23,11 +23,13 @@ log = logging.getLogger(__name__)
     summary="Status van de service en de database",
 )
 def health(request: Request) -> JSONResponse:
+    dispatcher = request.app.state.dispatcher
+    rounds = dispatcher.rounds if dispatcher is not None else None
     try:
         with request.app.state.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         log.warning("health check: database unreachable (%s)", type(exc).__name__)
-        body = Health(status="unavailable", database="unreachable")
+        body = Health(status="unavailable", database="unreachable", dispatcher_rounds=rounds)
         return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
-    return JSONResponse(Health(status="ok", database="ok").model_dump())
+    return JSONResponse(Health(status="ok", database="ok", dispatcher_rounds=rounds).model_dump())

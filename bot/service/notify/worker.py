@@ -32,6 +32,7 @@ class Dispatcher:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.rounds = 0  # finished rounds, failed ones included (GET /health)
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -55,6 +56,7 @@ class Dispatcher:
                 await asyncio.to_thread(self.run_once)
             except Exception as exc:  # a bad round must not stop the loop; the rows stay queued
                 log.error("notification round failed: %s", type(exc).__name__)
+            self.rounds += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.settings.dispatch_interval_seconds)
             self._wakeup.clear()
