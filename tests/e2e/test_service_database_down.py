@@ -145,7 +145,8 @@ def test_requests_while_the_database_is_away_get_503_then_the_same_process_works
             assert refused.json() == {"detail": DATABASE_DOWN}
         health = httpx.get(f"{service.url}/health", timeout=10)
         assert_unavailable(health)
-        assert health.json() == {"status": "unavailable", "database": "unreachable"}
+        assert health.json()["status"] == "unavailable"
+        assert health.json()["database"] == "unreachable"
         staff = service.staff("/api/staff/leads")
         assert_unavailable(staff)
         assert staff.json() == {"detail": DATABASE_DOWN}
