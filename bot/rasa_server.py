@@ -32,6 +32,9 @@ def main() -> None:
     if problems:
         print("Rasa cannot start: " + "; ".join(problems), file=sys.stderr)
         raise SystemExit(2)
+    # Telemetry and Rasa's crash reports to Sentry stay off however Rasa is started (not only from the
+    # Makefile): nothing here may reach the network, and a crash report could carry a visitor's words.
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     from rasa.__main__ import main as rasa_main
 
     from bot import rasa_speedups  # Rasa's environment only; the check above is plain Python
