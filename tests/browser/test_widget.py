@@ -4,6 +4,7 @@ a reload, a lost connection, hostile text, numbered answers, keyboard and phone 
 from __future__ import annotations
 
 import re
+import threading
 
 from tests.support.servers import ServiceServer, free_port
 from tests.support.telegram_api import BOT_USERNAME
@@ -18,6 +19,7 @@ except ImportError:  # no Playwright: the `browser` fixture skips (or fails unde
 PHONE = {"width": 390, "height": 844}
 ADVICE = re.compile(r"Mijn advies: (training|coaching|mentoring)\b")
 DONT_KNOW = "Weet ik niet"
+SOCKET_IO = re.compile(r"/socket\.io/")
 
 
 def test_whole_conversation_in_the_widget_survives_a_reload(stack, chat_factory):
@@ -208,17 +210,27 @@ def test_typing_a_number_answers_the_question_by_keyboard_on_a_phone(stack, chat
 def test_reply_that_never_comes_ends_in_a_polite_error_not_endless_typing(stack, chat_factory):
     chat = chat_factory()
     chat.page.clock.install()  # the widget's 20-second wait, fast-forwarded
-    chat.visit(stack.service.url).open().accept_privacy()
-    chat.wait_until_online()
+    # The message leaves the browser but never reaches the server: no reply, no bot_done. Socket.io sends
+    # it over long-polling or, once upgraded, the websocket: both are watched from the start.
+    swallowing = threading.Event()
 
-    # The message leaves the browser but never reaches the server: no reply, no bot_done.
-    def swallow_messages(route) -> None:
-        if route.request.method == "POST" and "user_uttered" in (route.request.post_data or ""):
+    def swallow_polled(route) -> None:
+        if swallowing.is_set() and route.request.method == "POST" and "user_uttered" in (route.request.post_data or ""):
             route.fulfill(status=200, content_type="text/html", body="ok")
         else:
             route.continue_()
 
-    chat.page.route("**/socket.io/**", swallow_messages)
+    def swallow_on_websocket(socket) -> None:
+        server = socket.connect_to_server()
+        socket.on_message(lambda frame: None if swallowing.is_set() and "user_uttered" in str(frame)
+                          else server.send(frame))
+
+    chat.page.route(SOCKET_IO, swallow_polled)
+    chat.page.route_web_socket(SOCKET_IO, swallow_on_websocket)
+    chat.visit(stack.service.url).open().accept_privacy()
+    chat.wait_until_online()
+
+    swallowing.set()
     chat.input.fill("ik wil beter leren presenteren")
     chat.input.press("Enter")
     expect(chat.typing).to_be_visible()
