@@ -225,6 +225,7 @@ def make_run_startup(workdir: Path) -> float:
     ports = {name: str(free_port()) for name in ("RASA_PORT", "ACTIONS_PORT", "SERVICE_PORT", "SMTP_PORT")}
     env = {key: value for key, value in base_env(VAR_DIR=str(workdir / "var"), **ports).items()
            if key not in RUN_SECRETS}
+    workdir.mkdir(parents=True, exist_ok=True)
     seconds = 0.0
     for _ in range(2):  # the first start makes the secrets and the database; the second is what's timed
         began = time.perf_counter()
