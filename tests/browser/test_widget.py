@@ -222,8 +222,12 @@ def test_reply_that_never_comes_ends_in_a_polite_error_not_endless_typing(stack,
 
     def swallow_on_websocket(socket) -> None:
         server = socket.connect_to_server()
-        socket.on_message(lambda frame: None if swallowing.is_set() and "user_uttered" in str(frame)
-                          else server.send(frame))
+
+        def pass_on(frame: str | bytes) -> None:
+            if not (swallowing.is_set() and "user_uttered" in str(frame)):
+                server.send(frame)
+
+        socket.on_message(pass_on)
 
     chat.page.route(SOCKET_IO, swallow_polled)
     chat.page.route_web_socket(SOCKET_IO, swallow_on_websocket)

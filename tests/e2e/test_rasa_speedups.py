@@ -1,4 +1,4 @@
-"""bot/rasa_speedups.py replaces two of Rasa's own methods with faster ones: they must decide exactly
+"""bot/rasa_speedups.py replaces some of Rasa's own methods with faster ones: they must decide exactly
 as Rasa's do. Rasa's environment runs both side by side on the same inputs (a broken action server
 answer must still be refused, with the same error; every event type must still be found).
 The whole stack's tests (every conversation in tests/e2e) run on the speed-ups through
