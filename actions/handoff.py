@@ -72,7 +72,7 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(text=texts.REJECTED)
             return []
         dispatcher.utter_message(text=texts.stored(draft.first_name, stored.reference, draft.email, draft.phone,
-                                                   draft.preferred_moment))
+                                                   draft.preferred_moment, tracker.get_slot("need")))
         return [SlotSet("lead_reference", stored.reference)]
 
 

@@ -172,7 +172,7 @@ class ActionAskLeadConsentStore(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         text = texts.ask_consent_store(tracker.get_slot("lead_email"), tracker.get_slot("lead_phone"),
-                                       get_settings().retention_days)
+                                       get_settings().retention_days, tracker.get_slot("need"))
         if asked_again(tracker):
             text = texts.CONSENT_AGAIN + "\n\n" + text
         dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)
@@ -185,7 +185,8 @@ class ActionAskLeadConsentContact(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        text = texts.ask_consent_contact(tracker.get_slot("lead_email"), tracker.get_slot("lead_phone"))
+        text = texts.ask_consent_contact(tracker.get_slot("lead_email"), tracker.get_slot("lead_phone"),
+                                         tracker.get_slot("need"))
         dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)
         return []
 
@@ -214,5 +215,5 @@ class ActionStartHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         if not handed_over(tracker):
-            dispatcher.utter_message(text=texts.INTRO)
+            dispatcher.utter_message(text=texts.intro(tracker.get_slot("need")))
         return [SlotSet(slot, None) for slot in LEAD_SLOTS if tracker.get_slot(slot) is not None]

@@ -2,7 +2,7 @@
 
 A safety net under the classifier: missing a cry for help costs far more than
 answering a dramatic sentence with care, so these patterns favour recall. The
-Rasa component `bot.nlu.distress_override` uses this on every message.
+Rasa component `bot.nlu.safety_override` uses this on every message.
 """
 
 from __future__ import annotations

@@ -7,20 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.lead.texts import CONSENT_TEXT_VERSION
+from bot.needs import INTENT_BY_SLOT_VALUE
 from bot.recommender import Recommendation
 
 # The `need` slot holds a short value; the service speaks in the NLU contract's intent names.
-NEED_INTENTS = {
-    "skill": "need_skill",
-    "coaching": "need_coaching",
-    "career": "need_career",
-    "onboarding": "need_onboarding",
-    "leadership": "need_leadership",
-    "personal_growth": "need_personal_growth",
-    "reverse": "need_reverse_mentoring",
-    "program": "need_program",
-    "unsure": "need_unsure",
-}
+NEED_INTENTS = INTENT_BY_SLOT_VALUE
 MAX_REASONS = 10
 
 

@@ -4,25 +4,21 @@ change a consent text, bump CONSENT_TEXT_VERSION (the service stores it with eac
 from __future__ import annotations
 
 from bot.lead.contact import readable_phone
+from bot.needs import CANDIDATE_SLOT_VALUE, VISITOR_LABELS
 
-CONSENT_TEXT_VERSION = "2026-11"
+CONSENT_TEXT_VERSION = "2026-12"  # 2026-12: the mentor candidate's own wording of the purpose
 BULLET = "•"
 
+_STOP_ANY_TIME = "Wil je halverwege toch niet verder? Typ dan \"liever niet\": dan bewaar ik niets."
 INTRO = (
     "Fijn dat je met een mentor wilt praten! Ik vraag je een paar gegevens, zodat een mentor contact met je "
-    "kan opnemen. Wil je halverwege toch niet verder? Typ dan \"liever niet\": dan bewaar ik niets."
+    "kan opnemen. " + _STOP_ANY_TIME
 )
-NEED_LABELS = {
-    "skill": "een vaardigheid ontwikkelen",
-    "coaching": "een probleem oplossen of een doel bereiken",
-    "career": "je loopbaan",
-    "onboarding": "wegwijs worden in een nieuwe organisatie",
-    "leadership": "leidinggeven",
-    "personal_growth": "persoonlijke groei",
-    "reverse": "reverse mentoring",
-    "program": "een mentorprogramma opzetten",
-    "unsure": "je weet nog niet precies wat je zoekt",
-}
+CANDIDATE_INTRO = (
+    "Fijn dat je je als mentor wilt aanmelden! Ik vraag je een paar gegevens, zodat iemand van ons mentorteam "
+    "contact met je opneemt voor een kennismaking. " + _STOP_ANY_TIME
+)
+NEED_LABELS = VISITOR_LABELS
 
 ASK_NAME_AGAIN = (
     "Ik heb alleen je voornaam nodig, zodat de mentor je kan aanspreken. Bijvoorbeeld: Sanne of Anne-Marie. "
@@ -87,20 +83,24 @@ def reach(email: str | None, phone: str | None) -> str:
     return " en ".join(parts)
 
 
-def ask_consent_store(email: str | None, phone: str | None, retention_days: int) -> str:
+def ask_consent_store(email: str | None, phone: str | None, retention_days: int, need: str | None = None) -> str:
+    request, purpose = (("je aanmelding", "je aanmelding als mentor") if need == CANDIDATE_SLOT_VALUE
+                        else ("je aanvraag", "begeleiding"))
     return (
-        f"Om je aanvraag door te geven, bewaren we je voornaam, {reach(email, phone)}, je voorkeursmoment en een "
+        f"Om {request} door te geven, bewaren we je voornaam, {reach(email, phone)}, je voorkeursmoment en een "
         "korte samenvatting van dit gesprek (je vraag, mijn advies en de onderwerpen die je noemde). Alleen onze "
-        "mentoren en medewerkers zien die gegevens, en alleen om contact met je op te nemen over begeleiding. "
+        f"mentoren en medewerkers zien die gegevens, en alleen om contact met je op te nemen over {purpose}. "
         f"We bewaren ze hooguit {retention_days} dagen en wissen ze daarna. Typ je \"vergeet mij\", dan wissen we "
         "ze meteen.\n\nMogen we deze gegevens daarvoor bewaren?"
     )
 
 
-def ask_consent_contact(email: str | None, phone: str | None) -> str:
+def ask_consent_contact(email: str | None, phone: str | None, need: str | None = None) -> str:
     how = "per e-mail of telefoon" if email and phone else ("per e-mail" if email else "telefonisch")
+    who, request = (("iemand van ons mentorteam", "aanmelding") if need == CANDIDATE_SLOT_VALUE
+                    else ("een mentor", "aanvraag"))
     return (
-        f"En mag een mentor {how} contact met je opnemen om kennis te maken? Dat is alleen voor deze aanvraag: "
+        f"En mag {who} {how} contact met je opnemen om kennis te maken? Dat is alleen voor deze {request}: "
         "je krijgt van ons geen nieuwsbrief of reclame."
     )
 
@@ -121,15 +121,27 @@ def summary(first_name: str, email: str | None, phone: str | None, moment: str |
     shared.append("je antwoorden op mijn vragen")
     if topics:
         shared.append(f"de onderwerpen die je noemde ({', '.join(topics)})")
-    lines += ["", "De mentor krijgt ook " + _join(shared) + ".", "", "Zal ik je aanvraag zo versturen?"]
+    candidate = need == CANDIDATE_SLOT_VALUE
+    recipient, request = ("Het mentorteam", "aanmelding") if candidate else ("De mentor", "aanvraag")
+    lines += ["", f"{recipient} krijgt ook " + _join(shared) + ".", "", f"Zal ik je {request} zo versturen?"]
     return "\n".join(lines)
 
 
-def stored(first_name: str, reference: str, email: str | None, phone: str | None, moment: str | None) -> str:
+def intro(need: str | None) -> str:
+    return CANDIDATE_INTRO if need == CANDIDATE_SLOT_VALUE else INTRO
+
+
+def stored(first_name: str, reference: str, email: str | None, phone: str | None, moment: str | None,
+           need: str | None = None) -> str:
     when = f" ({moment})" if moment and moment != "maakt niet uit" else ""
+    if need == CANDIDATE_SLOT_VALUE:
+        passed_on = "Je aanmelding als mentor is doorgegeven aan ons mentorteam"
+        who = "Iemand van het mentorteam"
+    else:
+        passed_on, who = "Je aanvraag is doorgegeven aan een mentor", "De mentor"
     return (
-        f"Dank je, {first_name}! Je aanvraag is doorgegeven aan een mentor. Je referentienummer is {reference}. "
-        f"De mentor neemt contact met je op via {reach(email, phone)}{when}.\n\n"
+        f"Dank je, {first_name}! {passed_on}. Je referentienummer is {reference}. "
+        f"{who} neemt contact met je op via {reach(email, phone)}{when}.\n\n"
         "Wil je je gegevens later laten wissen? Typ dan \"vergeet mij\"."
     )
 

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from bot.lead.names import MAX_NAME_CHARS
+from bot.needs import NEED_INTENTS
 from bot.service.db.types import utcnow
 from bot.service.validation import as_utc, clean_text, first_name, normalise_phone, text
 
@@ -25,20 +26,8 @@ LeadStatus = Literal["new", "contacted", "matched", "closed"]
 MentorResponse = Literal["pending", "accepted", "declined"]
 Recommendation = Literal["training", "coaching", "mentoring"]
 GuidanceVariant = Literal["career", "leadership", "personal_growth", "reverse", "program"]
-# The need intents of the NLU contract (docs/product.md).
-Need = Literal[
-    "need_skill",
-    "need_coaching",
-    "need_career",
-    "need_onboarding",
-    "need_leadership",
-    "need_personal_growth",
-    "need_reverse_mentoring",
-    "need_program",
-    "need_distress",
-    "need_unsure",
-    "ask_difference",
-]
+# The need intents of the NLU contract (docs/product.md), from bot/needs.py.
+Need = Literal[NEED_INTENTS]  # type: ignore[valid-type]
 
 # HTML, commands ("/affirm") or digits are no name: refused, as the chat asks again for them.
 FirstName = Annotated[text(MAX_NAME_CHARS, min_length=1), AfterValidator(first_name)]

@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     # Erasing a conversation waits this long, so Rasa has finished the turn that asked for it
     # (it would otherwise save the whole conversation again at the end of that turn).
     conversation_erase_delay_seconds: float = Field(default=15, gt=0, le=86_400)
-    consent_text_version: str = "2026-11"
+    consent_text_version: str = "2026-12"
 
     # The outbox dispatcher inside the app; tests switch it off and call it directly.
     dispatcher_enabled: bool = True

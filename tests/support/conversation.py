@@ -33,6 +33,14 @@ def button_for(replies: list[dict], dimension: str, value: str) -> str:
     raise AssertionError(f"no button for {dimension}={value} in {replies}")
 
 
+NONE_OF_THESE = "/none_of_these"
+
+
+def is_clarifying_question(replies: list[dict]) -> bool:
+    """The assistant was unsure and offers its likeliest readings, with "Iets anders"."""
+    return any(b.get("payload") == NONE_OF_THESE for r in replies for b in r.get("buttons") or [])
+
+
 def is_recommendation(replies: list[dict]) -> bool:
     return "Mijn advies:" in texts(replies)
 
@@ -51,8 +59,12 @@ class Persona:
     typed: dict[str, str] = field(default_factory=dict)
     expected: str = ""
     expected_variant: str | None = None
+    need: str | None = None  # what they came for: the button they tap when the assistant asks "Bedoel je ...?"
 
     def reply_to(self, replies: list[dict]) -> str:
+        if is_clarifying_question(replies):
+            offered = {b["payload"] for r in replies for b in r.get("buttons") or []}
+            return f"/{self.need}" if f"/{self.need}" in offered else NONE_OF_THESE
         dimension = asked_dimension(replies)
         if dimension is None:
             raise AssertionError(f"{self.name}: expected a question, got {texts(replies)!r}")

@@ -10,7 +10,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_FILE = REPO_ROOT / "bot" / "recommender" / "distinctions.toml"
 DOMAIN_FILE = REPO_ROOT / "domain.yml"
-SEEDS_DIR = Path("/work/shared/seeds")
+SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"  # beside the repository, when present
 
 
 def load_raw_distinctions() -> dict:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.service.conversations import digest, export, intents
+from bot.service.conversations import digest, export, intents, reading
 from bot.service.conversations.digest import SEARCH_TEXT_LIMIT, Digest, RawEvent
 from bot.service.conversations.flags import nlu_yaml
 from bot.service.conversations.schemas import BotMessage, ConversationDetail, UserMessage
@@ -133,6 +133,27 @@ def test_fallbacks_are_counted() -> None:
     ])
 
     assert (found.fallbacks, found.user_messages, found.bot_messages) == (2, 3, 1)
+
+
+def test_a_guided_answer_asked_again_counts_as_not_understood() -> None:
+    """Rasa read "maakt me ni uit" as `inform` 100 %, but the guided question had to be asked again."""
+    found = one([
+        said("maakt me ni uit, als het maar snel gaat", "inform", confidence=1.0),
+        action("action_reask_question", T0 + 1), bot("Dat kon ik niet goed plaatsen.", T0 + 1),
+        said("in een groep", "inform", T0 + 2), action("guidance_form", T0 + 3),
+    ])
+
+    assert (found.fallbacks, found.user_messages) == (1, 2)
+
+
+def test_the_transcript_marks_what_the_assistant_did_not_understand() -> None:
+    messages, _, _ = reading._read(raw([
+        said("asdf", "nlu_fallback", confidence=0.2),
+        said("maakt me ni uit", "inform", T0 + 1), action("action_reask_question", T0 + 2),
+        said("in een groep", "inform", T0 + 3),
+    ]), {})
+
+    assert [m.understood for m in messages if isinstance(m, UserMessage)] == [False, False, True]
 
 
 def test_the_intent_column_is_used_when_parse_data_has_none() -> None:

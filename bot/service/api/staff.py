@@ -28,6 +28,7 @@ from bot.service.schemas import (
     LeadStatus,
     LeadUpdate,
     MentorResponseUpdate,
+    Need,
     NotificationPublic,
     PersonExport,
     PersonLead,
@@ -77,6 +78,7 @@ def list_leads(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     status: LeadStatus | None = None,
     recommendation: Recommendation | None = None,
+    need: Need | None = None,
     created_from: QueryTime = None,
     created_to: QueryTime = None,
 ) -> LeadPage:
@@ -87,6 +89,8 @@ def list_leads(
         conditions.append(Lead.status == status)
     if recommendation:
         conditions.append(Lead.recommendation == recommendation)
+    if need:  # need_become_mentor: the mentor candidates
+        conditions.append(Lead.need == need)
     if created_from:
         conditions.append(Lead.created_at >= created_from)
     if created_to:

@@ -10,15 +10,16 @@ redirect to the lead with a fixed confirmation (nothing typed is ever echoed bac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.lead.contact import readable_phone
 from bot.lead.texts import readable_answers
+from bot.needs import MENTOR_CANDIDATE
 from bot.service import leads
 from bot.service.api.conversations import refresh_index
 from bot.service.api.deps import SessionDep
@@ -41,6 +42,9 @@ FILTERS: dict[str, str | None] = {
     "nieuw": "new", "gecontacteerd": "contacted", "gematcht": "matched", "gesloten": "closed", "alle": None,
 }
 DEFAULT_FILTER = "nieuw"  # the inbox: who still waits for a first contact
+# Who the lead is: someone looking for a mentor, or a mentor candidate offering to mentor.
+KINDS = {"alle": None, "mentees": "mentee", "kandidaat-mentoren": "candidate"}
+DEFAULT_KIND = "alle"
 # What the status buttons say, per target status.
 STATUS_ACTIONS = {"contacted": "Markeer als gecontacteerd", "matched": "Markeer als gematcht",
                   "closed": "Sluit af zonder match"}
@@ -104,20 +108,31 @@ NAMES = {"status": LEAD_STATUS_NAMES, "advice": advice, "need": need, "local_tim
          "mentor_answer": MENTOR_ANSWERS, "contact_consent": contact_consent}
 
 
+def _kind_condition(kind: str) -> list[Any]:
+    if KINDS[kind] == "candidate":
+        return [Lead.need == MENTOR_CANDIDATE]
+    if KINDS[kind] == "mentee":
+        return [or_(Lead.need.is_(None), Lead.need != MENTOR_CANDIDATE)]
+    return []
+
+
 @router.get(INBOX, response_class=HTMLResponse)
 def lead_inbox(request: Request, session: SessionDep, staff: PageStaffDep, status: str | None = None,
-               pagina: str | None = None):
+               soort: str | None = None, pagina: str | None = None):
     chosen = status if status in FILTERS else DEFAULT_FILTER
-    counts = dict(session.execute(select(Lead.status, func.count()).group_by(Lead.status)).all())
+    kind = soort if soort in KINDS else DEFAULT_KIND
+    of_kind = _kind_condition(kind)
+    by_status = select(Lead.status, func.count()).where(*of_kind).group_by(Lead.status)
+    counts = dict(session.execute(by_status).all())
     tabs = [Tab(key, key, counts.get(stored, 0) if stored else sum(counts.values())) for key, stored in FILTERS.items()]
-    wanted = [Lead.status == FILTERS[chosen]] if FILTERS[chosen] else []
+    wanted = [*of_kind, Lead.status == FILTERS[chosen]] if FILTERS[chosen] else of_kind
     total = next(tab.count for tab in tabs if tab.key == chosen)
     pages = max(1, -(-total // PAGE_SIZE))
     page = _int(pagina, 1, 1, pages)
     newest_first = select(Lead).where(*wanted).order_by(Lead.created_at.desc(), Lead.id.desc())
     items = session.scalars(newest_first.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render(request, "staff_leads.html", staff=staff, section="leads", tabs=tabs, chosen=chosen, items=items,
-                  total=total, page=page, pages=pages, names=NAMES, wide=True)
+                  kinds=list(KINDS), kind=kind, total=total, page=page, pages=pages, names=NAMES, wide=True)
 
 
 def lead_page(request: Request, session: Session, staff: Principal, lead: Lead, status_code: int = 200,

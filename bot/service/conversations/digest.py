@@ -13,19 +13,14 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-# The need intents of the NLU contract (docs/product.md), and the `need` slot's values.
-NEED_INTENTS = (
-    "need_skill", "need_coaching", "need_career", "need_onboarding", "need_leadership",
-    "need_personal_growth", "need_reverse_mentoring", "need_program", "need_distress",
-    "need_unsure", "ask_difference",
-)
-NEED_SLOT_INTENTS = {
-    "skill": "need_skill", "coaching": "need_coaching", "career": "need_career",
-    "onboarding": "need_onboarding", "leadership": "need_leadership",
-    "personal_growth": "need_personal_growth", "reverse": "need_reverse_mentoring",
-    "program": "need_program", "unsure": "need_unsure",
-}
+from bot.needs import INTENT_BY_SLOT_VALUE, NEED_INTENTS
+
+# The need intents of the NLU contract (docs/product.md), and the `need` slot's values: bot/needs.py.
+NEED_SLOT_INTENTS = INTENT_BY_SLOT_VALUE
 FALLBACK_INTENT = "nlu_fallback"
+# A guided question asked again because its answer could not be read: Rasa stored the reply as
+# `inform` (or a need) with high confidence, yet the assistant did not understand it.
+NOT_UNDERSTOOD_ACTION = "action_reask_question"
 RECOMMENDATIONS = ("training", "coaching", "mentoring")
 # Rasa's channel names -> what staff call them.
 CHANNEL_NAMES = {"socketio": "web", "rest": "rest", "telegram": "telegram"}
@@ -98,6 +93,8 @@ class Digest:
             self._slot(data.get("name"), data.get("value"))
         elif event.type_name == "restart":  # Rasa's Restarted event
             self.restart_pending = True
+        elif event.type_name == "action" and event.action_name == NOT_UNDERSTOOD_ACTION:
+            self.fallbacks += 1
 
     def _user(self, event: RawEvent, data: dict[str, Any]) -> None:
         self.restart_pending = False

@@ -88,6 +88,7 @@ def _read(
                 intent=digest.user_intent(event, data),
                 confidence=digest.number(intent.get("confidence")) if isinstance(intent, dict) else None,
                 flag=flags.get(event.id),
+                understood=digest.user_intent(event, data) != digest.FALLBACK_INTENT,
             ))
         elif event.type_name == "bot":
             messages.append(BotMessage(event_id=event.id, time=moment, text=_text(data.get("text")),
@@ -98,7 +99,17 @@ def _read(
                 advice_slots = dict(slots) if data.get("value") else None
         elif event.type_name == "restart":  # Rasa's Restarted event
             slots = {}
+        elif event.type_name == "action" and event.action_name == digest.NOT_UNDERSTOOD_ACTION:
+            _mark_last_user_message_not_understood(messages)
     return messages, slots, advice_slots
+
+
+def _mark_last_user_message_not_understood(messages: list[Message]) -> None:
+    for index in range(len(messages) - 1, -1, -1):
+        message = messages[index]
+        if isinstance(message, UserMessage):
+            messages[index] = message.model_copy(update={"understood": False})
+            return
 
 
 def _advice(slots: dict[str, Any] | None) -> Advice | None:

@@ -82,6 +82,8 @@ class UserMessage(BaseModel):
     intent: str | None
     confidence: float | None
     flag: Flag | None
+    understood: bool = Field(default=True, description="False when the assistant could not place it "
+                             "(nlu_fallback, or a guided question asked again)")
 
 
 class BotMessage(BaseModel):

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 from bot.lead.contact import readable_phone
+from bot.needs import MENTOR_LABELS
 from bot.service.db.models import Lead
 
-NEEDS = {
-    "need_skill": "een vaardigheid ontwikkelen",
-    "need_coaching": "een probleem oplossen of doel bereiken",
-    "need_career": "loopbaan en groei",
-    "need_onboarding": "wegwijs worden in een (nieuwe) organisatie",
-    "need_leadership": "(nieuw) leidinggeven",
-    "need_personal_growth": "persoonlijke groei",
-    "need_reverse_mentoring": "reverse mentoring",
-    "need_program": "een mentorprogramma opzetten",
-    "need_distress": "zit het even niet mee (doorverwezen naar hulp)",
-    "need_unsure": "weet het nog niet",
-    "ask_difference": "wil het verschil tussen de vormen weten",
-}
+NEEDS = MENTOR_LABELS
 RECOMMENDATIONS = {"training": "training", "coaching": "coaching", "mentoring": "mentoring"}
 VARIANTS = {
     "career": "loopbaanmentor",

@@ -6,24 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.needs import STAFF_LABELS
 from bot.service.conversations.dashboard import LOCAL
 
 NO_VALUE = "–"
 LEAD_STATUS_NAMES = {"new": "nieuw", "contacted": "gecontacteerd", "matched": "gematcht", "closed": "gesloten"}
 RECOMMENDATION_NAMES = {"training": "training", "coaching": "coaching", "mentoring": "mentoring"}
-NEED_NAMES: dict[str, str] = {
-    "need_skill": "vaardigheid leren",
-    "need_coaching": "probleem of doel (coaching)",
-    "need_career": "loopbaan",
-    "need_onboarding": "nieuw in de organisatie",
-    "need_leadership": "leidinggeven",
-    "need_personal_growth": "persoonlijke groei",
-    "need_reverse_mentoring": "reverse mentoring",
-    "need_program": "mentorprogramma opzetten",
-    "need_distress": "in nood (doorverwezen)",
-    "need_unsure": "weet het nog niet",
-    "ask_difference": "vraag over de vormen",
-}
+NEED_NAMES: dict[str, str] = STAFF_LABELS
 
 
 def local_time(moment: datetime | None) -> str:
