@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from bot.lead.texts import CONSENT_TEXT_VERSION
+
 _numbers = itertools.count(1)
 
 
@@ -25,7 +27,7 @@ def lead_payload(**overrides: Any) -> dict[str, Any]:
         "transcript_url": f"http://localhost:8000/staff/transcripts/conv-{number}",
         "consent_store": True,
         "consent_contact": True,
-        "consent_text_version": "2026-11",
+        "consent_text_version": CONSENT_TEXT_VERSION,
         "consent_at": "2026-11-20T10:00:00Z",
     }
     payload.update(overrides)

@@ -167,6 +167,23 @@ def test_the_inbox_has_pages(staff_client: TestClient, monkeypatch: pytest.Monke
     assert "Pagina 2 van 2" in beyond  # past the end: the last page
 
 
+def test_the_inbox_separates_future_mentors_from_mentees(staff_client: TestClient) -> None:
+    new_lead(staff_client, first_name="Mentee")
+    new_lead(staff_client, first_name="Kandidaat", need="need_become_mentor")
+
+    everyone = staff_client.get("/staff/leads").text
+    candidates = staff_client.get("/staff/leads?soort=kandidaat-mentoren").text
+    mentees = staff_client.get("/staff/leads?soort=mentees").text
+    unknown_kind = staff_client.get("/staff/leads?soort=%3Cscript%3E").text
+
+    assert ">Mentee<" in everyone and ">Kandidaat<" in everyone
+    assert ">Kandidaat<" in candidates and ">Mentee<" not in candidates
+    assert ">Mentee<" in mentees and ">Kandidaat<" not in mentees
+    # The status tabs keep the chosen kind; an unknown kind falls back to all leads.
+    assert 'href="/staff/leads?status=alle&amp;soort=kandidaat-mentoren"' in candidates
+    assert ">Mentee<" in unknown_kind and ">Kandidaat<" in unknown_kind and "<script>" not in unknown_kind
+
+
 def test_a_lead_shows_everything_needed_to_call_back(staff_client: TestClient, rasa: RasaTracker) -> None:
     lead = new_lead(staff_client, conversation_id="web-lead-1", phone="06 12345678", email="anna@voorbeeld.nl")
     rasa.save("web-lead-1", user("ik wil een mentor", "need_leadership", 0.9, time.time() - 30))

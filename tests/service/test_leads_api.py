@@ -33,7 +33,7 @@ def test_valid_lead_is_created_and_stored(client: TestClient, session: Session) 
     assert (lead.first_name, lead.email, lead.phone) == ("Anna", "anna.de.vries@voorbeeld.nl", "+31612345678")
     assert lead.topics == ["delegeren", "presenteren"]
     assert lead.answers == payload["answers"]
-    assert lead.consent_store and lead.consent_contact and lead.consent_text_version == "2026-11"
+    assert lead.consent_store and lead.consent_contact and lead.consent_text_version == payload["consent_text_version"]
     assert lead.consent_at.isoformat() == "2026-11-20T10:00:00+00:00"
     assert (lead.assigned_mentor, lead.mentor_response) == (MENTORS[0], "pending")
     # The outbox row is written with the lead: one e-mail to the first mentor, due now.

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot.lead.texts import CONSENT_TEXT_VERSION
 from bot.service.db.models import Lead
 from bot.service.db.types import utcnow
 from tests.service.conftest import MENTORS, SERVICE, STAFF
@@ -172,7 +173,7 @@ def test_export_one_person(client: TestClient) -> None:
     assert [lead["id"] for lead in by_email["leads"]] == [first["id"]]
     assert [lead["id"] for lead in by_phone["leads"]] == [first["id"], second["id"]]
     exported = by_phone["leads"][0]
-    assert exported["first_name"] == "Sanne" and exported["consent_text_version"] == "2026-11"
+    assert exported["first_name"] == "Sanne" and exported["consent_text_version"] == CONSENT_TEXT_VERSION
     assert exported["notifications"][0]["target"] == MENTORS[0]
     nobody = staff_get(client, "/api/staff/persons/export", email="niemand@voorbeeld.nl")
     assert nobody.status_code == 200 and nobody.json() == {"leads": []}
