@@ -17,10 +17,9 @@ from bot.needs import CHOICES
 MAX_CHOICES = 3
 # Below this DIET did not really consider the need: offering it would be a guess, not a reading.
 MIN_CONFIDENCE = 0.05
-NONE_OF_THESE = "/none_of_these"
+SOMETHING_ELSE = "Iets anders"
 
 QUESTION = "Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze?"
-SOMETHING_ELSE = "Iets anders"
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,10 @@ def clarifying_question(ranking: Iterable[Mapping[str, Any]]) -> Question | None
     needs = likely_needs(ranking)
     if not needs:
         return None
-    buttons = [{"title": CHOICES[need], "payload": f"/{need}"} for need in needs]
-    buttons.append({"title": SOMETHING_ELSE, "payload": NONE_OF_THESE})
+    # The payload is the title itself, read by the NLU like typed words (data/nlu/choices.yml has
+    # each title): a slash command for an intent would let anyone skip the NLU (bot/message_guard.py).
+    buttons = [{"title": CHOICES[need], "payload": CHOICES[need]} for need in needs]
+    buttons.append({"title": SOMETHING_ELSE, "payload": SOMETHING_ELSE})
     return Question(QUESTION, buttons)
 
 

@@ -102,6 +102,47 @@ def evaluate(workdir: Path, docs: Path | None = None) -> dict:
     return results
 
 
+TITLES = {
+    "heldout": "Held-out (`tests/nlu/heldout.yml`, written by us beside the training data)",
+    "blind": "Blind (`tests/nlu/blind.yml`, written by a helper who never saw `data/nlu/`)",
+    "cross_validation": "5-fold cross-validation of `data/nlu/` (what we tune on)",
+}
+TARGETS = {"heldout": ">= 0.95", "blind": ">= 0.93, no need below 0.88"}
+
+
+def markdown(results: dict) -> list[str]:
+    lines = ["## NLU: held-out, blind and cross-validated (`tests/bench/nlu_sets.py`)", "",
+             "Macro-F1 over intents from `rasa test nlu` on the trained model (cross-validation trains its own). "
+             "The blind set is read only as these figures: docs/nlu.md says why.", ""]
+    shown = [name for name in TITLES if name in results]
+    for name in shown:
+        result = results[name]
+        target = f" ({TARGETS[name]})" if name in TARGETS else ""
+        lines.append(f"- {TITLES[name]}: macro-F1 **{result['macro_f1']:.3f}**{target}, "
+                     f"accuracy {result['accuracy']:.3f}")
+    care = results["care"]
+    lines += [f"- Care referral (`{CARE_SET}`): {care['referred']}/{care['care_lines']} needs for care referred; "
+              f"{care['false_referrals']}/{care['guidance_lines']} guidance needs referred by mistake", ""]
+    intents = sorted({intent for name in shown for intent in results[name]["per_intent"]})
+    lines += ["| intent | " + " | ".join(name.replace("_", " ") for name in shown) + " |",
+              "|---|" + "---|" * len(shown)]
+    for intent in intents:
+        cells = []
+        for name in shown:
+            row = results[name]["per_intent"].get(intent)
+            cells.append(f"{row['f1']:.2f} ({row['support']:g})" if row else "")
+        lines.append(f"| {intent} | " + " | ".join(cells) + " |")
+    lines += ["", "F1 per intent, number of lines in brackets.", ""]
+    for name in shown:
+        confusions = results[name]["confusions"]
+        if confusions:
+            lines.append(f"Most frequent confusions, {name.replace('_', ' ')}: " + "; ".join(
+                f"{c['expected']} -> {c['predicted']} ({c['count']})" for c in confusions) + ".")
+    lines += ["", "Confusion matrices: " + ", ".join(
+        f"[{name}](nlu_confusion_{name}.png)" for name in SETS), ""]
+    return lines
+
+
 if __name__ == "__main__":
     import tempfile
 

@@ -19,12 +19,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
@@ -32,15 +29,14 @@ from datetime import date
 from pathlib import Path
 
 from bot.channels.conversation_ids import rest_conversation_id
-from tests.bench import channels, handoff, lead_service, load, speed, staff_screens
-from tests.support.conversation import run_persona
+from tests.bench import channels, handoff, lead_service, load, nlu_sets, speed, staff_screens
+from tests.support.conversation import is_clarifying_question, run_persona
 from tests.support.personas import PERSONAS
-from tests.support.servers import MODEL, ROOT, base_env
+from tests.support.servers import ROOT
 from tests.support.stack import Stack, start_stack
 from tests.support.telegram_api import FakeBotApi, telegram_env
 
 DOCS = ROOT / "docs"
-RASA = [str(ROOT / ".venv-rasa/bin/python"), "-m", "bot.rasa_server"]  # as the Makefile runs Rasa
 LATENCY_MESSAGES = [
     "hoi", "ik wil beter leren presenteren", "wat is het verschil tussen coaching en mentoring?",
     "in een groep", "weet ik niet", "ik ben net leidinggevende", "1-op-1", "bedankt!",
@@ -53,29 +49,18 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def nlu_heldout(workdir: Path) -> dict:
-    out = workdir / "nlu"
-    subprocess.run([*RASA, "test", "nlu", "--nlu", "tests/nlu/heldout.yml", "--model", str(MODEL),
-                    "--out", str(out)], cwd=ROOT, env=base_env(), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    report = json.loads((out / "intent_report.json").read_text())
-    DOCS.mkdir(exist_ok=True)
-    shutil.copy(out / "intent_confusion_matrix.png", DOCS / "nlu_confusion_matrix.png")
-    per_intent = {name: row for name, row in report.items() if isinstance(row, dict) and "f1-score" in row
-                  and name not in {"macro avg", "weighted avg", "micro avg"}}
-    return {"macro_f1": report["macro avg"]["f1-score"], "accuracy": report.get("accuracy"),
-            "per_intent": per_intent}
-
-
 def personas_and_latency(stack: Stack) -> dict:
     rasa = stack.rasa
     latencies: list[float] = []
+    clarified: set[str] = set()  # senders who were asked which need they meant
 
     def timed_sender(sender: str):
         def send(message: str) -> list[dict]:
             started = time.perf_counter()
             replies = rasa.send(sender, message)
             latencies.append((time.perf_counter() - started) * 1000)
+            if is_clarifying_question(replies):
+                clarified.add(sender)
             return replies
         return send
 
@@ -87,9 +72,10 @@ def personas_and_latency(stack: Stack) -> dict:
             slots = rasa.slots(rest_conversation_id(sender))
             right = slots["recommendation"] == persona.expected and (
                 persona.expected_variant is None or slots["guidance_variant"] == persona.expected_variant)
-            outcomes.append((persona, turns, slots["recommendation"], slots["guidance_variant"], right))
+            outcomes.append((persona, turns, slots["recommendation"], slots["guidance_variant"], right,
+                             sender in clarified))
         except AssertionError as failure:
-            outcomes.append((persona, None, None, None, False))
+            outcomes.append((persona, None, None, None, False, sender in clarified))
             print(f"persona {persona.name}: {failure}")
     for round_ in range(10):
         send = timed_sender(f"latency-{round_}")
@@ -105,31 +91,25 @@ def write_report(nlu: dict, conv: dict, speeds: dict | None, leads: dict, handof
     right = sum(1 for o in outcomes if o[4])
     turns = [o[1] for o in outcomes if o[1] is not None]
     lat = conv["latencies"]
+    asked = [o for o in outcomes if o[5]]
+    asked_then_right = [o for o in asked if o[4]]
     lines = [
         "# Benchmarks",
         "",
         f"Measured {date.today().isoformat()} with `make bench` on {os.cpu_count()} cores, "
         f"Python {platform.python_version()}. Targets from the issue in brackets.",
         "",
-        "## NLU on the held-out set (`tests/nlu/heldout.yml`, never trained on)",
-        "",
-        f"- Macro-F1 over intents: **{nlu['macro_f1']:.3f}** (>= 0.92)",
-        f"- Accuracy: {nlu['accuracy']:.3f}" if nlu.get("accuracy") is not None else "",
-        "",
-        "| intent | precision | recall | F1 | examples |",
-        "|---|---|---|---|---|",
     ]
-    for name, row in sorted(nlu["per_intent"].items()):
-        lines.append(f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1-score']:.2f} | "
-                     f"{row['support']} |")
-    lines += ["", "![Confusion matrix](nlu_confusion_matrix.png)", "",
-              "## Personas (`tests/support/personas.py`, real Rasa + action server over REST)", "",
+    lines += nlu_sets.markdown(nlu)
+    lines += ["## Personas (`tests/support/personas.py`, real Rasa + action server over REST)", "",
               f"- Right advice (form and mentoring variant): **{right}/{len(outcomes)}** "
               f"({100 * right / len(outcomes):.0f}%) (>= 90%)",
               f"- User turns after the opening until the advice: median **{statistics.median(turns):g}**, "
               f"max {max(turns)} (median <= 4)" if turns else "- no persona reached advice",
+              f"- Not understood at first, so asked which need they meant (the clarifying question): "
+              f"{len(asked)}/{len(outcomes)}; of those, **{len(asked_then_right)}** then reached the right advice",
               "", "| persona | expected | got | turns |", "|---|---|---|---|"]
-    for persona, n, form, variant, ok in outcomes:
+    for persona, n, form, variant, ok, _ in outcomes:
         expected = persona.expected + (f" / {persona.expected_variant}" if persona.expected_variant else "")
         got = f"{form} / {variant}" if variant else str(form)
         lines.append(f"| {persona.name} | {expected} | {got}{'' if ok else ' ✗'} | {n} |")
@@ -165,7 +145,8 @@ def write_report(nlu: dict, conv: dict, speeds: dict | None, leads: dict, handof
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        nlu = nlu_heldout(workdir)
+        DOCS.mkdir(exist_ok=True)
+        nlu = nlu_sets.evaluate(workdir, DOCS)
         telegram_api = FakeBotApi().start()
         stack = start_stack(workdir / "stack", rasa_env=telegram_env(telegram_api))
         try:

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.needs import CHOICES
+
 INFORM = re.compile(r'^/inform(\{.*\})$')
 
 
@@ -33,12 +35,12 @@ def button_for(replies: list[dict], dimension: str, value: str) -> str:
     raise AssertionError(f"no button for {dimension}={value} in {replies}")
 
 
-NONE_OF_THESE = "/none_of_these"
+SOMETHING_ELSE = "Iets anders"
 
 
 def is_clarifying_question(replies: list[dict]) -> bool:
     """The assistant was unsure and offers its likeliest readings, with "Iets anders"."""
-    return any(b.get("payload") == NONE_OF_THESE for r in replies for b in r.get("buttons") or [])
+    return any(b.get("title") == SOMETHING_ELSE for r in replies for b in r.get("buttons") or [])
 
 
 def is_recommendation(replies: list[dict]) -> bool:
@@ -63,8 +65,8 @@ class Persona:
 
     def reply_to(self, replies: list[dict]) -> str:
         if is_clarifying_question(replies):
-            offered = {b["payload"] for r in replies for b in r.get("buttons") or []}
-            return f"/{self.need}" if f"/{self.need}" in offered else NONE_OF_THESE
+            offered = {b["title"]: b["payload"] for r in replies for b in r.get("buttons") or []}
+            return offered.get(CHOICES.get(self.need or "", ""), offered[SOMETHING_ELSE])
         dimension = asked_dimension(replies)
         if dimension is None:
             raise AssertionError(f"{self.name}: expected a question, got {texts(replies)!r}")

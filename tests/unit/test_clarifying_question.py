@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarifyNeed, ActionReaskQuestion
 from actions.faq import FAQ_MIN_CONFIDENCE, ActionAnswerFaq
-from bot.clarifying_question import EXAMPLE_ANSWERS, answer_again, clarifying_question, likely_needs
+from bot.clarifying_question import EXAMPLE_ANSWERS, SOMETHING_ELSE, answer_again, clarifying_question, likely_needs
+from bot.needs import CHOICES
 from bot.recommender.free_text import parse_answers
-from tests.unit.datafiles import load_domain
+from tests.unit.datafiles import REPO_ROOT, load_domain
 
 DOMAIN = load_domain()
 HESITANT = [
@@ -48,11 +50,16 @@ def test_the_question_offers_plain_dutch_buttons_and_something_else():
     titles = [button["title"] for button in question.buttons]
     assert titles == ["Verder komen in mijn loopbaan", "Ik weet nog niet wat bij me past",
                       "Groeien als mens, ook buiten mijn werk", "Iets anders"]
-    assert [b["payload"] for b in question.buttons] == ["/need_career", "/need_unsure", "/need_personal_growth",
-                                                       "/none_of_these"]
-    assert "/none_of_these" in {b["payload"] for b in question.buttons}
-    assert "none_of_these" in DOMAIN["intents"] and all(p[1:] in DOMAIN["intents"] for p in
-                                                         (b["payload"] for b in question.buttons))
+    # Words, not slash commands: the NLU reads them like typed text (the guard refuses "/need_x").
+    assert [b["payload"] for b in question.buttons] == titles
+
+
+def test_every_choice_title_is_a_training_example_of_its_intent():
+    choices = yaml.safe_load((REPO_ROOT / "data" / "nlu" / "choices.yml").read_text(encoding="utf-8"))["nlu"]
+    examples = {block["intent"]: [line[2:] for line in block["examples"].splitlines()] for block in choices}
+    for intent, title in CHOICES.items():
+        assert title in examples[intent], intent
+    assert SOMETHING_ELSE in examples["none_of_these"]
 
 
 def test_no_likely_need_gets_no_question():
