@@ -39,9 +39,15 @@ _PATTERNS = [
     r"(zware|ernstige|zwaar) (burn-?out|overspannen)",
     r"burn-?out.{0,60}\b(kan|lukt|krijg)\b.{0,30}\b(" + _NOT + r"|niks|niets) (meer|meer gedaan)",
     r"(opgebrand|overspannen).{0,60}\b(niks|niets|" + _NOT + r") meer\b",
+    # First person only: a manager asking how to guide someone back is a leadership need.
+    r"\b(ik zit|zit ik|ik ben|ben ik)\b.{0,30}\b(thuis|ziek ?gemeld|in de ziektewet) (met|door|wegens|vanwege) "
+    r"(een |mijn |m'n )?(burn-?out|overspannenheid|depressie)",
+    r"\bbed\b.{0,20}\b(" + _NOT + r"|nauwelijks|amper) (meer )?uit\b",
+    r"\b(" + _NOT + r"|nauwelijks|amper) (meer )?uit (mijn|m'n|mn|me|het) bed\b",
     r"\bfunctioneer .{0,12}" + _NOT + r" meer", r"\bkan " + _NOT + r" meer functioneren", r"functioneert nauwelijks",
     r"(rouw|verdriet).{0,60}(verlamt|overspoelt|overmand|" + _NOT + r" meer functioneren|"
     r"kan " + _NOT + r" (meer )?werken)",
+    r"\b(ik )?(huil|ween)\b.{0,12}\b(veel|elke dag|de hele dag|constant|steeds|voortdurend)\b",
     # asking for treatment
     r"(?<!geen )therapie nodig", r"\bin behandeling\b", r"\bbehandel(en|ing|aar)\b.{0,30}\bvoor (mijn|zijn|haar|een)\b",
     r"\b(zoek|vind|nieuwe) (ik )?(een )?(psycholoog|psychiater|behandelaar|therapeut)",

@@ -1,4 +1,4 @@
-"""Read a first name from a reply to "hoe mag de mentor je noemen?", and the rule for what a name is.
+"""Read a first name from a reply to "hoe mogen we je noemen?", and the rule for what a name is.
 
 A name is letters (any script, accents included) in at most three words, joined by a space, a
 hyphen or an apostrophe: "Zoë", "Anne-Marie", "D'Hondt", "Marie Claire". Anything else ("/affirm",

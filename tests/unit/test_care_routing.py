@@ -28,6 +28,10 @@ TREATMENT = [
     "ik kan niet stoppen met drinken",
     "ik heb therapie nodig denk ik",
     "k zit met mijn depressie en geraak ni verder",
+    "ik zit al drie maanden thuis met een burn-out en kom mijn bed bijna niet uit",
+    "ik ben ziekgemeld met een burn-out",
+    "ik kom 's ochtends bijna niet meer uit mijn bed",
+    "mijn vrouw is vorige maand overleden, ik slaap slecht en huil veel",
 ]
 GUIDANCE_NEAR_CARE = [
     "na mijn burn-out wil ik mijn loopbaan weer oppakken",
@@ -36,6 +40,8 @@ GUIDANCE_NEAR_CARE = [
     "hoe ga ik als leidinggevende om met een medewerker die ziek thuis zit?",
     "ik wil leren omgaan met faalangst bij examens",
     "is een mentor een therapeut?",
+    "mijn medewerker zit thuis met een burn-out, hoe begeleid ik haar terugkeer?",
+    "ik ben na drie maanden thuis weer aan het werk en wil mijn grenzen leren aangeven",
     "mijn vader is vorig jaar overleden en nu wil ik leren de familiezaak te leiden",
     "ik wil beter leren plannen, ik raak snel gestrest",
     "geen therapie nodig, wel iemand die meedenkt over mijn carriere",
