@@ -472,7 +472,7 @@ def measure(workdir: Path) -> dict[str, Any]:
             try:
                 with throwaway_databases(admin, prefix="mw_load") as make:
                     for key in ("postgres-1", "postgres-2"):
-                        # A plain postgresql:// URL, as README tells operators (Rasa picks psycopg2).
+                        # A plain postgresql:// URL, as docs/operations.md tells operators (Rasa picks psycopg2).
                         url = make_url(make()).set(drivername="postgresql").render_as_string(hide_password=False)
                         results["setups"][key] = run_setup(key, workdir / key, actions,
                                                            {"DATABASE_URL": url, "LOCK_STORE_URL": REDIS_URL}, url)

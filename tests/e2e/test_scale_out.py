@@ -1,4 +1,4 @@
-"""Two Rasa instances share PostgreSQL (tracker store) and Redis (lock store), as README's
+"""Two Rasa instances share PostgreSQL (tracker store) and Redis (lock store), as docs/operations.md's
 scale-out configuration has it, with no sticky routing in front: the messages of one conversation
 may reach either instance, even at the same moment.
 
@@ -61,7 +61,7 @@ def database() -> Iterator[str]:
     admin = admin_engine()
     with throwaway_databases(admin, prefix="mw_scale") as make:
         url = make_url(make())
-        # A plain postgresql:// URL, as README tells operators.
+        # A plain postgresql:// URL, as docs/operations.md tells operators.
         yield url.set(drivername="postgresql").render_as_string(hide_password=False)
     admin.dispose()
 

@@ -35,7 +35,7 @@ def database(admin: Engine) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def rasa(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer]:
     assert MODEL.exists(), "train the model first: make train"
-    # A plain postgresql:// URL, as README tells operators: Rasa picks psycopg2 for it.
+    # A plain postgresql:// URL, as docs/operations.md tells operators: Rasa picks psycopg2 for it.
     url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql", database=database)
     server = RasaServer(tmp_path_factory.mktemp("rasa-pg"), action_url=NO_ACTION_SERVER,
                         env={"DATABASE_URL": url.render_as_string(hide_password=False)})
