@@ -120,6 +120,8 @@ def markdown(results: dict) -> list[str]:
         target = f" ({TARGETS[name]})" if name in TARGETS else ""
         lines.append(f"- {TITLES[name]}: macro-F1 **{result['macro_f1']:.3f}**{target}, "
                      f"accuracy {result['accuracy']:.3f}")
+    if "cross_validation" not in results:
+        lines.append("- 5-fold cross-validation: skipped in this run (`BENCH_SKIP_CV=1`)")
     care = results["care"]
     lines += [f"- Care referral (`{CARE_SET}`): {care['referred']}/{care['care_lines']} needs for care referred; "
               f"{care['false_referrals']}/{care['guidance_lines']} guidance needs referred by mistake", ""]
