@@ -47,7 +47,7 @@ _PATTERNS = [
     r"\bfunctioneer .{0,12}" + _NOT + r" meer", r"\bkan " + _NOT + r" meer functioneren", r"functioneert nauwelijks",
     r"(rouw|verdriet).{0,60}(verlamt|overspoelt|overmand|" + _NOT + r" meer functioneren|"
     r"kan " + _NOT + r" (meer )?werken)",
-    r"\b(ik )?(huil|ween)\b.{0,12}\b(veel|elke dag|de hele dag|constant|steeds|voortdurend)\b",
+    r"\b(huil|ween)\b.{0,12}\b(veel|elke dag|de hele dag|constant|steeds|voortdurend)\b",
     # asking for treatment
     r"(?<!geen )therapie nodig", r"\bin behandeling\b", r"\bbehandel(en|ing|aar)\b.{0,30}\bvoor (mijn|zijn|haar|een)\b",
     r"\b(zoek|vind|nieuwe) (ik )?(een )?(psycholoog|psychiater|behandelaar|therapeut)",

@@ -27,10 +27,11 @@ import time
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.channels.conversation_ids import rest_conversation_id
 from tests.bench import channels, handoff, lead_service, load, nlu_sets, speed, staff_screens
-from tests.support.conversation import is_clarifying_question, run_persona
+from tests.support.conversation import Persona, is_clarifying_question, run_persona
 from tests.support.personas import PERSONAS
 from tests.support.servers import ROOT
 from tests.support.stack import Stack, start_stack
@@ -47,6 +48,15 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
     return ordered[index]
+
+
+class PersonaOutcome(NamedTuple):
+    persona: Persona
+    turns: int | None  # None: the persona never reached advice
+    recommendation: str | None
+    variant: str | None
+    right: bool
+    clarified: bool  # asked which need they meant (the clarifying question)
 
 
 def personas_and_latency(stack: Stack) -> dict:
@@ -72,10 +82,10 @@ def personas_and_latency(stack: Stack) -> dict:
             slots = rasa.slots(rest_conversation_id(sender))
             right = slots["recommendation"] == persona.expected and (
                 persona.expected_variant is None or slots["guidance_variant"] == persona.expected_variant)
-            outcomes.append((persona, turns, slots["recommendation"], slots["guidance_variant"], right,
-                             sender in clarified))
+            outcomes.append(PersonaOutcome(persona, turns, slots["recommendation"], slots["guidance_variant"],
+                                           right, sender in clarified))
         except AssertionError as failure:
-            outcomes.append((persona, None, None, None, False, sender in clarified))
+            outcomes.append(PersonaOutcome(persona, None, None, None, False, sender in clarified))
             print(f"persona {persona.name}: {failure}")
     for round_ in range(10):
         send = timed_sender(f"latency-{round_}")
@@ -88,11 +98,11 @@ def write_report(nlu: dict, conv: dict, speeds: dict | None, leads: dict, handof
                  channel_latency: dict[str, list[float]], screens: dict | None = None,
                  loads: dict | None = None) -> None:
     outcomes = conv["outcomes"]
-    right = sum(1 for o in outcomes if o[4])
-    turns = [o[1] for o in outcomes if o[1] is not None]
+    right = sum(1 for o in outcomes if o.right)
+    turns = [o.turns for o in outcomes if o.turns is not None]
     lat = conv["latencies"]
-    asked = [o for o in outcomes if o[5]]
-    asked_then_right = [o for o in asked if o[4]]
+    asked = [o for o in outcomes if o.clarified]
+    asked_then_right = [o for o in asked if o.right]
     lines = [
         "# Benchmarks",
         "",

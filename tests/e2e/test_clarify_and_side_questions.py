@@ -27,7 +27,7 @@ def test_a_message_the_assistant_is_unsure_of_is_answered_with_a_choice(rasa, se
     assert asked_dimension(replies) is not None, "a chosen reading opens the guided questions"
 
 
-def test_iets_anders_asks_to_say_it_in_other_words(rasa, sender):
+def test_iets_anders_invites_them_to_say_it_in_their_own_words(rasa, sender):
     replies, visitor = a_clarifying_question(rasa, sender)
     own_words = texts(rasa.send(visitor, button(replies, "Iets anders")))
     assert "eigen woorden" in own_words and "begreep ik niet" not in own_words

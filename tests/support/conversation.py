@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.clarifying_question import SOMETHING_ELSE
 from bot.needs import CHOICES
 
 INFORM = re.compile(r'^/inform(\{.*\})$')
@@ -33,9 +34,6 @@ def button_for(replies: list[dict], dimension: str, value: str) -> str:
             if match and json.loads(match.group(1)) == {dimension: value}:
                 return button["payload"]
     raise AssertionError(f"no button for {dimension}={value} in {replies}")
-
-
-SOMETHING_ELSE = "Iets anders"
 
 
 def is_clarifying_question(replies: list[dict]) -> bool:

@@ -132,7 +132,8 @@ def lead_inbox(request: Request, session: SessionDep, staff: PageStaffDep, statu
     newest_first = select(Lead).where(*wanted).order_by(Lead.created_at.desc(), Lead.id.desc())
     items = session.scalars(newest_first.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render(request, "staff_leads.html", staff=staff, section="leads", tabs=tabs, chosen=chosen, items=items,
-                  kinds=list(KINDS), kind=kind, total=total, page=page, pages=pages, names=NAMES, wide=True)
+                  kinds=list(KINDS), kind=kind, default_kind=DEFAULT_KIND, total=total, page=page, pages=pages,
+                  names=NAMES, wide=True)
 
 
 def lead_page(request: Request, session: Session, staff: Principal, lead: Lead, status_code: int = 200,
